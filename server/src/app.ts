@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { ErrorBody } from '@fanbase/shared/contracts/common';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type RawServerDefault } from 'fastify';
+import type { DataSource } from 'typeorm';
+import { systemClock, type Clock } from './clock';
+import type { Config } from './config';
+import { createDataSource } from './db/data-source';
+import { auditRoutes } from './modules/audit/admin-routes';
+import { createAuditLog } from './modules/audit/service';
+import { catalogueRoutes } from './modules/catalogue/admin-routes';
+import { createCatalogueService } from './modules/catalogue/service';
+import { authRoutes, staffRoutes } from './modules/staff/admin-routes';
+import { createStaffService } from './modules/staff/service';
+import { healthRoutes, overviewRoutes } from './modules/system/routes';
+import { authPlugin } from './plugins/auth';
+import { databasePlugin } from './plugins/database';
+import { docsPlugin } from './plugins/docs';
+import { errorHandlerPlugin } from './plugins/error-handler';
+import { frontendsPlugin } from './plugins/frontends';
+import { securityPlugin } from './plugins/security';
+
+export const VERSION = '0.1.0';
+
+export interface AppOverrides {
+  dataSource?: DataSource;
+  clock?: Clock;
+}
+
+export type App = FastifyInstance<RawServerDefault>;
+
+// The table of contents: infrastructure, then services, then the three route contexts
+// (/wechat for WeChat's callback, /api/h5 for members, /api/admin for staff) and the front ends.
+export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token'], censor: '[redacted]' },
+    },
+    bodyLimit: config.bodyLimitBytes,
+    // A hop count is accepted at run time though Fastify's types omit it.
+    trustProxy: config.trustProxy as boolean | string[],
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.:-]{8,64}$/.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const db = overrides.dataSource ?? createDataSource(config.database);
+  const clock = overrides.clock ?? systemClock;
+
+  await app.register(errorHandlerPlugin);
+  await app.register(securityPlugin);
+  await app.register(databasePlugin, { dataSource: db });
+  await app.register(docsPlugin, { publicUrl: config.publicUrl });
+  app.addSchema(ErrorBody);
+
+  const audit = createAuditLog({ db, clock });
+  const catalogue = createCatalogueService({ db });
+  const staff = createStaffService({
+    db,
+    clock,
+    audit,
+    jwtSecret: config.jwtSecret,
+    tokenTtlSeconds: config.staffTokenTtlSeconds,
+    throttle: config.loginThrottle,
+  });
+  await app.register(authPlugin, { staff });
+
+  await app.register(healthRoutes({ db }));
+
+  await app.register(
+    async (admin) => {
+      await admin.register(authRoutes({ staff }));
+      await admin.register(overviewRoutes({ db, catalogue, staff, timeZone: config.brandTimeZone, version: VERSION }));
+      await admin.register(staffRoutes({ staff }));
+      await admin.register(auditRoutes({ audit }));
+      await admin.register(catalogueRoutes({ catalogue }));
+    },
+    { prefix: '/api/admin' },
+  );
+
+  await app.register(frontendsPlugin, { dir: config.frontendDir });
+  return app as unknown as App;
+}

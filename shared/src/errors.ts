@@ -1,0 +1,31 @@
+// Every error Fanbase returns carries one of these codes. Front ends branch on the code, never on the
+// message; the message is English for logs and API users, the front ends show their own Chinese text.
+export const ErrorCodes = {
+  VALIDATION_FAILED: 400,
+  BAD_REQUEST: 400,
+  MALFORMED_JSON: 400,
+  BODY_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  NOT_FOUND: 404,
+  AUTH_REQUIRED: 401,
+  AUTH_TOKEN_INVALID: 401,
+  AUTH_TOKEN_EXPIRED: 401,
+  AUTH_SESSION_ENDED: 401,
+  AUTH_INVALID_CREDENTIALS: 401,
+  AUTH_THROTTLED: 429,
+  FORBIDDEN_ROLE: 403,
+  STAFF_NOT_FOUND: 404,
+  STAFF_USERNAME_TAKEN: 409,
+  STAFF_STORE_REQUIRED: 400,
+  STAFF_STORE_NOT_FOUND: 400,
+  STAFF_LAST_ADMIN: 409,
+  STAFF_PASSWORD_WEAK: 400,
+  NOT_READY: 503,
+  INTERNAL_ERROR: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ErrorCodes, value);
+}

@@ -1,0 +1,101 @@
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { seedDemo, DEMO_PASSWORD } from '../../server/src/demo/seed';
+import { bearer, startTestApp, type TestApp } from '../support/app';
+import { ARTIFACTS, collectPageErrors, launchBrowser } from './browser';
+
+describe('admin console in Chromium', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    await seedDemo(t.db.dataSource);
+    base = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    browser = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('signs in, shows the console with navigation, and signs out', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const errors = collectPageErrors(page);
+    await page.goto(`${base}/admin/`);
+    await page.waitForURL(/\/admin\/login/);
+
+    await page.fill('[data-test=login-username] input', 'admin');
+    await page.fill('[data-test=login-password] input', 'wrong-password');
+    await page.click('[data-test=login-submit]');
+    await page.waitForSelector('[data-test=login-error]');
+    expect(await page.textContent('[data-test=login-error]')).toContain('用户名或密码错误');
+
+    await page.fill('[data-test=login-password] input', DEMO_PASSWORD);
+    await page.click('[data-test=login-submit]');
+    await page.waitForSelector('[data-test=admin-layout]');
+    await page.waitForSelector('[data-test=overview-brand]:has-text("光影相机")');
+    expect(await page.textContent('[data-test=current-staff]')).toContain('系统管理员');
+    for (const nav of ['nav-overview', 'nav-staff', 'nav-audit']) expect(await page.isVisible(`[data-test=${nav}]`)).toBe(true);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'admin-after-login.png'), fullPage: true });
+
+    await page.click('[data-test=nav-staff]');
+    await page.waitForSelector('[data-test=staff-table] >> text=clerk.sh');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'admin-staff.png'), fullPage: true });
+
+    await page.click('[data-test=nav-audit]');
+    await page.waitForSelector('[data-test=audit-table] >> text=staff.login');
+
+    // A reload keeps the session (client-side route served by the server's history fallback).
+    await page.reload();
+    await page.waitForSelector('[data-test=audit-table]');
+
+    const token = await page.evaluate(() => Object.values(localStorage).find((v: string) => v.includes('token')) ?? '');
+    await page.click('[data-test=logout]');
+    await page.waitForURL(/\/admin\/login/);
+    const stored = JSON.parse(token || '{}') as { token?: string };
+    if (stored.token) {
+      const me = await t.app.inject({ url: '/api/admin/auth/me', headers: bearer(stored.token) });
+      expect(me.json().code).toBe('AUTH_SESSION_ENDED');
+    }
+    expect(errors.filter((e) => !e.includes('401'))).toEqual([]);
+    await page.close();
+  });
+
+  it('hides admin-only areas from a support agent', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${base}/admin/login`);
+    await page.fill('[data-test=login-username] input', 'support');
+    await page.fill('[data-test=login-password] input', DEMO_PASSWORD);
+    await page.click('[data-test=login-submit]');
+    await page.waitForSelector('[data-test=admin-layout]');
+    expect(await page.isVisible('[data-test=nav-overview]')).toBe(true);
+    expect(await page.isVisible('[data-test=nav-staff]')).toBe(false);
+    expect(await page.isVisible('[data-test=nav-audit]')).toBe(false);
+    await page.close();
+  });
+
+  it('serves the member H5 home on a phone viewport', async () => {
+    const page = await browser.newPage({ viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true });
+    const errors = collectPageErrors(page);
+    await page.goto(`${base}/h5/`);
+    await page.waitForSelector('text=电子保修');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'member-home.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('renders the OpenAPI docs at /docs under the security headers', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors = collectPageErrors(page);
+    await page.goto(`${base}/docs`);
+    await page.waitForSelector('text=Fanbase API');
+    await page.waitForSelector('text=/api/admin/auth/login');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'api-docs.png') });
+    expect(errors.filter((e) => /Content Security Policy|Refused/.test(e))).toEqual([]);
+    await page.close();
+  });
+});
