@@ -9,6 +9,7 @@ import { createDataSource } from './db/data-source';
 import { auditRoutes } from './modules/audit/admin-routes';
 import { createAuditLog } from './modules/audit/service';
 import { catalogueRoutes } from './modules/catalogue/admin-routes';
+import { catalogueH5Routes } from './modules/catalogue/h5-routes';
 import { createCatalogueService } from './modules/catalogue/service';
 import { authRoutes, staffRoutes } from './modules/staff/admin-routes';
 import { createStaffService } from './modules/staff/service';
@@ -80,6 +81,13 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       await admin.register(catalogueRoutes({ catalogue }));
     },
     { prefix: '/api/admin' },
+  );
+
+  await app.register(
+    async (h5) => {
+      await h5.register(catalogueH5Routes({ catalogue }));
+    },
+    { prefix: '/api/h5' },
   );
 
   await app.register(frontendsPlugin, { dir: config.frontendDir });

@@ -2,9 +2,9 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { seedDemo, DEMO_PASSWORD } from '../../server/src/demo/seed';
 import { bearer, startTestApp, type TestApp } from '../support/app';
-import { ARTIFACTS, collectPageErrors, launchBrowser } from './browser';
+import { ARTIFACTS, collectPageErrors, describeWithBrowser, launchBrowser } from './browser';
 
-describe('admin console in Chromium', () => {
+describeWithBrowser('admin console in Chromium', () => {
   let t: TestApp;
   let browser: Browser;
   let base: string;
@@ -26,13 +26,13 @@ describe('admin console in Chromium', () => {
     await page.goto(`${base}/admin/`);
     await page.waitForURL(/\/admin\/login/);
 
-    await page.fill('[data-test=login-username] input', 'admin');
-    await page.fill('[data-test=login-password] input', 'wrong-password');
+    await page.fill('[data-test=login-username]', 'admin');
+    await page.fill('[data-test=login-password]', 'wrong-password');
     await page.click('[data-test=login-submit]');
     await page.waitForSelector('[data-test=login-error]');
     expect(await page.textContent('[data-test=login-error]')).toContain('用户名或密码错误');
 
-    await page.fill('[data-test=login-password] input', DEMO_PASSWORD);
+    await page.fill('[data-test=login-password]', DEMO_PASSWORD);
     await page.click('[data-test=login-submit]');
     await page.waitForSelector('[data-test=admin-layout]');
     await page.waitForSelector('[data-test=overview-brand]:has-text("光影相机")');
@@ -66,8 +66,8 @@ describe('admin console in Chromium', () => {
   it('hides admin-only areas from a support agent', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`${base}/admin/login`);
-    await page.fill('[data-test=login-username] input', 'support');
-    await page.fill('[data-test=login-password] input', DEMO_PASSWORD);
+    await page.fill('[data-test=login-username]', 'support');
+    await page.fill('[data-test=login-password]', DEMO_PASSWORD);
     await page.click('[data-test=login-submit]');
     await page.waitForSelector('[data-test=admin-layout]');
     expect(await page.isVisible('[data-test=nav-overview]')).toBe(true);
@@ -93,7 +93,7 @@ describe('admin console in Chromium', () => {
     const errors = collectPageErrors(page);
     await page.goto(`${base}/docs`);
     await page.waitForSelector('text=Fanbase API');
-    await page.waitForSelector('text=/api/admin/auth/login');
+    await page.waitForSelector('[data-path="/api/admin/auth/login"]');
     await page.screenshot({ path: path.join(ARTIFACTS, 'api-docs.png') });
     expect(errors.filter((e) => /Content Security Policy|Refused/.test(e))).toEqual([]);
     await page.close();

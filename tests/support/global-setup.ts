@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { ensureFrontendBuilt } from '../../scripts/lib/frontend-build';
@@ -26,6 +26,10 @@ export default async function globalSetup(): Promise<void> {
     }
     process.env['FANBASE_TEST_ENGINE'] = 'sqlite';
     console.log(`\nMySQL not reachable at ${where.host}: running on SQLite, skipping the MySQL-only tests: ${mysqlOnlyTitles().join('; ')}`);
+  }
+  const chromium = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+  if (!existsSync(chromium) && process.env['FANBASE_TEST_REQUIRE_BROWSER'] !== '1') {
+    console.log(`\nChromium not found at ${chromium}: skipping the browser tests (apt-get install -y chromium to run them)`);
   }
   // The browser and bundle tests need h5/dist; FANBASE_SKIP_BUILD=1 skips the check for quick API-only runs.
   if (process.env['FANBASE_SKIP_BUILD'] !== '1') ensureFrontendBuilt((line) => console.log(`\n${line}`));
