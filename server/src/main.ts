@@ -39,6 +39,7 @@ export async function main(): Promise<void> {
     force.unref();
     try {
       await app.close();
+      console.log(`Fanbase stopped (${signal})`);
       process.exit(0);
     } catch (err) {
       app.log.error({ err }, 'error during shutdown');

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { seedDemo, DEMO_PASSWORD } from '../../server/src/demo/seed';
 import { bearer, startTestApp, type TestApp } from '../support/app';
 import { ARTIFACTS, collectPageErrors, describeWithBrowser, launchBrowser } from './browser';
@@ -63,16 +63,69 @@ describeWithBrowser('admin console in Chromium', () => {
     await page.close();
   });
 
-  it('hides admin-only areas from a support agent', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  async function signIn(username: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
+    const page = await browser.newPage({ viewport });
     await page.goto(`${base}/admin/login`);
-    await page.fill('[data-test=login-username]', 'support');
+    await page.fill('[data-test=login-username]', username);
     await page.fill('[data-test=login-password]', DEMO_PASSWORD);
     await page.click('[data-test=login-submit]');
     await page.waitForSelector('[data-test=admin-layout]');
+    return page;
+  }
+
+  it('hides admin-only areas from a support agent, and ends the session when an admin disables the account', async () => {
+    const page = await signIn('support');
     expect(await page.isVisible('[data-test=nav-overview]')).toBe(true);
     expect(await page.isVisible('[data-test=nav-staff]')).toBe(false);
     expect(await page.isVisible('[data-test=nav-audit]')).toBe(false);
+
+    // Typing an admin-only address shows the "no access" page rather than the list.
+    await page.goto(`${base}/admin/staff`);
+    await page.waitForSelector('text=无权访问');
+    expect(await page.isVisible('[data-test=staff-table]')).toBe(false);
+
+    // An admin disables the account: the agent's next request lands on the login page, saying why.
+    const admin = (await t.app.inject({ method: 'POST', url: '/api/admin/auth/login', payload: { username: 'admin', password: DEMO_PASSWORD } })).json() as { token: string };
+    const list = (await t.app.inject({ url: '/api/admin/staff', query: { q: 'support' }, headers: bearer(admin.token) })).json() as { items: { id: number }[] };
+    const disabled = await t.app.inject({ method: 'PATCH', url: `/api/admin/staff/${list.items[0]!.id}`, headers: bearer(admin.token), payload: { active: false } });
+    expect(disabled.statusCode).toBe(200);
+    await page.click('[data-test=nav-overview]');
+    await page.waitForURL(/\/admin\/login/);
+    expect(await page.textContent('[data-test=login-error]')).toContain('登录已失效');
+    await t.app.inject({ method: 'PATCH', url: `/api/admin/staff/${list.items[0]!.id}`, headers: bearer(admin.token), payload: { active: true } });
+    await page.close();
+  });
+
+  it('lets an admin create a store clerk in the staff dialog, flagging a taken username on its field', async () => {
+    const page = await signIn('admin', { width: 1440, height: 900 });
+    const errors = collectPageErrors(page);
+    await page.click('[data-test=nav-staff]');
+    await page.waitForSelector('[data-test=staff-table] >> text=clerk.sh');
+
+    const fill = async (username: string) => {
+      await page.click('[data-test=staff-create]');
+      await page.waitForSelector('[data-test=staff-form]');
+      await page.fill('[data-test=staff-username]', username);
+      await page.fill('[data-test=staff-display-name]', '徐汇店员 📷');
+      await page.click('[data-test=staff-role]');
+      await page.click('.el-select-dropdown__item:visible >> text=门店店员');
+      await page.click('[data-test=staff-store]');
+      await page.click('.el-select-dropdown__item:visible >> text=光影上海徐汇体验店（上海）');
+      await page.fill('[data-test=staff-password]', 'clerk-password-2026');
+      await page.click('[data-test=staff-save]');
+    };
+
+    await fill('clerk.xh');
+    await page.waitForSelector('[data-test=staff-table] >> text=clerk.xh');
+    expect(await page.textContent('[data-test=staff-table]')).toContain('光影上海徐汇体验店');
+    await page.waitForSelector('[data-test=staff-form]', { state: 'hidden' });
+
+    await fill('clerk.xh');
+    await page.waitForSelector('[data-test=staff-form] >> text=用户名已被使用');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'admin-staff-dialog.png') });
+    const created = (await t.db.dataSource.query("SELECT display_name AS name FROM staff WHERE username = 'clerk.xh'")) as { name: string }[];
+    expect(created).toEqual([{ name: '徐汇店员 📷' }]);
+    expect(errors.filter((e) => !e.includes('409'))).toEqual([]);
     await page.close();
   });
 
