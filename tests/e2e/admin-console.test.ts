@@ -10,18 +10,26 @@ describeWithBrowser('admin console in Chromium', () => {
   let base: string;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // Server errors are printed: a 5xx behind a browser test is otherwise invisible.
+    t = await startTestApp({ env: { LOG_LEVEL: 'error' } });
     await seedDemo(t.db.dataSource);
     base = await t.app.listen({ host: '127.0.0.1', port: 0 });
     browser = await launchBrowser();
   }, 60_000);
+
+  // Each step fails on its own within 10 s, naming the selector, rather than the whole test timing out.
+  async function newPage(options: Parameters<Browser['newPage']>[0]): Promise<Page> {
+    const page = await browser.newPage(options);
+    page.setDefaultTimeout(10_000);
+    return page;
+  }
   afterAll(async () => {
     await browser?.close();
     await t?.close();
   });
 
   it('signs in, shows the console with navigation, and signs out', async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const page = await newPage({ viewport: { width: 1440, height: 900 } });
     const errors = collectPageErrors(page);
     await page.goto(`${base}/admin/`);
     await page.waitForURL(/\/admin\/login/);
@@ -64,7 +72,7 @@ describeWithBrowser('admin console in Chromium', () => {
   });
 
   async function signIn(username: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
-    const page = await browser.newPage({ viewport });
+    const page = await newPage({ viewport });
     await page.goto(`${base}/admin/login`);
     await page.fill('[data-test=login-username]', username);
     await page.fill('[data-test=login-password]', DEMO_PASSWORD);
@@ -125,12 +133,19 @@ describeWithBrowser('admin console in Chromium', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'admin-staff-dialog.png') });
     const created = (await t.db.dataSource.query("SELECT display_name AS name FROM staff WHERE username = 'clerk.xh'")) as { name: string }[];
     expect(created).toEqual([{ name: '徐汇店员 📷' }]);
+
+    // The search box narrows the list on the server (debounced), keeping only matching accounts.
+    await page.click('[data-test=staff-cancel]');
+    await page.fill('[data-test=staff-search]', 'clerk');
+    await page.waitForFunction(() => document.querySelectorAll('[data-test=staff-table] tbody tr').length === 2);
+    const names = await page.$$eval('[data-test=staff-table] tbody tr td:first-child', (cells) => cells.map((c) => c.textContent?.trim()));
+    expect(names.sort()).toEqual(['clerk.sh', 'clerk.xh']);
     expect(errors.filter((e) => !e.includes('409'))).toEqual([]);
     await page.close();
   });
 
   it('serves the member H5 home on a phone viewport', async () => {
-    const page = await browser.newPage({ viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true });
+    const page = await newPage({ viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true });
     const errors = collectPageErrors(page);
     await page.goto(`${base}/h5/`);
     await page.waitForSelector('text=电子保修');
@@ -142,7 +157,7 @@ describeWithBrowser('admin console in Chromium', () => {
   });
 
   it('renders the OpenAPI docs at /docs under the security headers', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await newPage({ viewport: { width: 1280, height: 900 } });
     const errors = collectPageErrors(page);
     await page.goto(`${base}/docs`);
     await page.waitForSelector('text=Fanbase API');

@@ -12,9 +12,13 @@ export default async function globalSetup(): Promise<void> {
   try {
     const conn = await mysql.createConnection({ uri: url, connectTimeout: 3000 });
     try {
-      // Databases left by an interrupted earlier run.
+      // Databases left by an interrupted earlier run: those whose creating worker (its pid is in the name) is
+      // gone. A run going on beside this one on the same server keeps its databases.
       const rows = (await conn.query(`SHOW DATABASES LIKE '${TEST_DB_PREFIX}%'`))[0] as Record<string, string>[];
-      for (const row of rows) await conn.query(`DROP DATABASE IF EXISTS \`${Object.values(row)[0]}\``);
+      for (const row of rows) {
+        const name = Object.values(row)[0]!;
+        if (!workerAlive(name)) await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      }
     } finally {
       await conn.end();
     }
@@ -33,6 +37,17 @@ export default async function globalSetup(): Promise<void> {
   }
   // The browser and bundle tests need h5/dist; FANBASE_SKIP_BUILD=1 skips the check for quick API-only runs.
   if (process.env['FANBASE_SKIP_BUILD'] !== '1') ensureFrontendBuilt((line) => console.log(`\n${line}`));
+}
+
+function workerAlive(database: string): boolean {
+  const pid = Number(database.slice(TEST_DB_PREFIX.length).split('_')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function mysqlOnlyTitles(): string[] {

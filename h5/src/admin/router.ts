@@ -4,6 +4,8 @@ import AdminLayout from './AdminLayout.vue';
 import LoginPage from './pages/LoginPage.vue';
 import { useSessionStore } from './stores/session';
 
+const StatusPage = () => import('./pages/StatusPage.vue');
+
 declare module 'vue-router' {
   interface RouteMeta {
     title?: string;
@@ -24,8 +26,8 @@ export const router = createRouter({
         { path: '', name: 'overview', component: () => import('./pages/OverviewPage.vue'), meta: { title: '概览' } },
         { path: 'staff', name: 'staff', component: () => import('./pages/StaffListPage.vue'), meta: { title: '员工账号', roles: ['admin'] } },
         { path: 'audit', name: 'audit', component: () => import('./pages/AuditLogPage.vue'), meta: { title: '审计日志', roles: ['admin'] } },
-        { path: 'forbidden', name: 'forbidden', component: () => import('./pages/ForbiddenPage.vue'), meta: { title: '无权访问' } },
-        { path: ':rest(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue'), meta: { title: '页面不存在' } },
+        { path: 'forbidden', name: 'forbidden', component: StatusPage, props: { kind: 'forbidden' }, meta: { title: '无权访问' } },
+        { path: ':rest(.*)*', name: 'not-found', component: StatusPage, props: { kind: 'not-found' }, meta: { title: '页面不存在' } },
       ],
     },
   ],
