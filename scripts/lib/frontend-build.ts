@@ -14,7 +14,14 @@ export function ensureFrontendBuilt(log: (line: string) => void = console.log): 
   const hash = sourceHash();
   if (existsSync(STAMP) && readFileSync(STAMP, 'utf8') === hash && existsSync(path.join(DIST, 'index.html'))) return false;
   log('building the front ends (h5/dist)…');
-  const result = spawnSync('npm', ['run', 'build', '--workspace', 'h5', '--silent'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  // Always a production bundle: Vite keeps an inherited NODE_ENV (Jest sets "test"), which would ship
+  // Vue's development build with its warnings and a third more code.
+  const result = spawnSync('npm', ['run', 'build', '--workspace', 'h5', '--silent'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   if (result.status !== 0) {
     throw new Error(`front-end build failed:\n${result.stdout}\n${result.stderr}`);
   }

@@ -48,4 +48,8 @@ describe('front-end bundles', () => {
     expect(sources(admin)).not.toMatch(/src\/member\//);
     expect(code(admin)).not.toMatch(/van-button|van-tabbar/);
   });
+
+  it('ships production builds of Vue (no development warnings), even when built from the tests', () => {
+    for (const entry of ['index.html', 'admin.html']) expect(code(reachable(entry))).not.toContain('[Vue warn]');
+  });
 });
