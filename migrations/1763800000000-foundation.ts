@@ -1,18 +1,6 @@
-import { Table, TableIndex, type MigrationInterface, type QueryRunner, type TableColumnOptions } from 'typeorm';
+import { Table, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { at, serialId, str, timestamps } from './lib/columns';
 
-// Written with the QueryRunner Table API so the same migration builds the schema on MySQL/MariaDB and SQLite.
-
-const at = (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'datetime', precision: 3, isNullable });
-const str = (name: string, length: number, isNullable = false): TableColumnOptions => ({ name, type: 'varchar', length: String(length), isNullable });
-const timestamps = () => [at('created_at'), at('updated_at')];
-// SQLite auto-increments only a column declared exactly INTEGER PRIMARY KEY (64-bit there); MySQL takes INT or BIGINT.
-const serialId = (q: QueryRunner, mysqlType: 'int' | 'bigint' = 'int'): TableColumnOptions => ({
-  name: 'id',
-  type: q.connection.options.type === 'mysql' ? mysqlType : 'integer',
-  isPrimary: true,
-  isGenerated: true,
-  generationStrategy: 'increment',
-});
 
 export class Foundation1763800000000 implements MigrationInterface {
   name = 'Foundation1763800000000';

@@ -1,4 +1,5 @@
 import { Foundation1763800000000 } from './1763800000000-foundation';
+import { WechatInbound1763900000000 } from './1763900000000-wechat-inbound';
 
 // Every migration, oldest first. Listed explicitly (no glob) so the build, the tests and `npm run migrate` agree.
-export const migrations = [Foundation1763800000000];
+export const migrations = [Foundation1763800000000, WechatInbound1763900000000];

@@ -24,7 +24,33 @@ export interface Config {
   readonly demoSeed: boolean;
   readonly loginThrottle: { readonly perUser: number; readonly perIp: number; readonly windowSeconds: number };
   readonly frontendDir: string;
+  readonly wechat: WechatConfig;
 }
+
+export interface WechatConfig {
+  /** sandbox: Fanbase's own WeChat stand-in; live: the real platform. */
+  readonly mode: 'sandbox' | 'live';
+  readonly appId: string;
+  readonly appSecret: string;
+  /** The Token set in WeChat's console: signs every callback. */
+  readonly token: string;
+  /** Current EncodingAESKey first, then the previous one during a rotation; empty when not configured. */
+  readonly encodingAesKeys: readonly string[];
+  readonly requireEncryption: boolean;
+  /** Where API calls go: WeChat's host in live mode, the sandbox's routes otherwise. */
+  readonly apiBase: string;
+  /** How long a handler may take before the callback answers "success" and the result goes by customer-service message. */
+  readonly replyBudgetMs: number;
+}
+
+// The sandbox's defaults: a complete, self-consistent account so a first run works with nothing set. Any of
+// them can be overridden, so a tester can configure the sandbox exactly like a real account.
+export const SANDBOX_WECHAT = {
+  appId: 'wx5a4d1b0c9e8f7a61',
+  appSecret: 'fanbasesandboxsecret000000000000',
+  token: 'fanbasesandbox',
+  encodingAesKey: 'FanbaseSandboxEncodingAesKey0123456789abcde',
+} as const;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -147,6 +173,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   };
   const frontendDir = path.resolve(cwd, read('FRONTEND_DIR') ?? path.join(__dirname, '../../h5/dist'));
 
+  const wechat = readWechat(read, parse, bool, int, { production, publicUrl, problems });
+
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     env: nodeEnv,
@@ -165,6 +193,70 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     demoSeed,
     loginThrottle: Object.freeze(loginThrottle),
     frontendDir,
+    wechat,
+  });
+}
+
+type Parse = <T>(name: string, fallback: T, parser: (raw: string) => T | undefined, expected: string) => T;
+
+function readWechat(
+  read: (name: string) => string | undefined,
+  parse: Parse,
+  bool: (raw: string) => boolean | undefined,
+  int: (min: number, max: number) => (raw: string) => number | undefined,
+  { production, publicUrl, problems }: { production: boolean; publicUrl: string; problems: string[] },
+): WechatConfig {
+  const explicitMode = read('WECHAT_MODE');
+  const mode = parse('WECHAT_MODE', read('WECHAT_APP_ID') ? ('live' as const) : ('sandbox' as const), (raw) => (raw === 'sandbox' || raw === 'live' ? raw : undefined), 'sandbox or live');
+  const live = mode === 'live';
+  if (production && !explicitMode && !read('WECHAT_APP_ID')) {
+    problems.push('WECHAT_APP_ID is missing: production needs a real account (or WECHAT_MODE=sandbox for a demo)');
+  }
+  const required = (name: string, sandboxDefault: string, pattern: RegExp, expected: string): string => {
+    const raw = read(name);
+    if (raw === undefined) {
+      if (live) problems.push(`${name} is missing: it is required when WECHAT_MODE=live`);
+      return sandboxDefault;
+    }
+    if (!pattern.test(raw)) problems.push(`${name} is invalid: expected ${expected}`);
+    return raw;
+  };
+  const appId = required('WECHAT_APP_ID', SANDBOX_WECHAT.appId, /^wx[0-9a-zA-Z]{16}$/, 'an AppID such as wx1234567890abcdef');
+  const appSecret = required('WECHAT_APP_SECRET', SANDBOX_WECHAT.appSecret, /^[0-9a-zA-Z]{16,64}$/, 'the AppSecret from the WeChat console (letters and digits)');
+  const token = required('WECHAT_TOKEN', SANDBOX_WECHAT.token, /^[0-9a-zA-Z]{3,32}$/, '3 to 32 letters or digits, as set in the WeChat console');
+  const aesKey = (name: string) => {
+    const raw = read(name);
+    if (raw !== undefined && !/^[0-9a-zA-Z]{43}$/.test(raw)) problems.push(`${name} is invalid: expected the 43-character EncodingAESKey from the WeChat console`);
+    return raw;
+  };
+  const current = aesKey('WECHAT_ENCODING_AES_KEY') ?? (live ? undefined : SANDBOX_WECHAT.encodingAesKey);
+  const previous = aesKey('WECHAT_ENCODING_AES_KEY_PREVIOUS');
+  if (previous !== undefined && current === undefined) problems.push('WECHAT_ENCODING_AES_KEY_PREVIOUS is set without WECHAT_ENCODING_AES_KEY');
+  const requireEncryption = parse('WECHAT_REQUIRE_ENCRYPTION', false, bool, 'true or false');
+  if (requireEncryption && current === undefined) problems.push('WECHAT_REQUIRE_ENCRYPTION=true needs WECHAT_ENCODING_AES_KEY');
+  const apiBase = parse(
+    'WECHAT_API_BASE',
+    live ? 'https://api.weixin.qq.com' : `${publicUrl}/sandbox/wechat`,
+    (raw) => {
+      try {
+        const url = new URL(raw);
+        return /^https?:$/.test(url.protocol) ? url.origin + url.pathname.replace(/\/+$/, '') : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    'an http(s) URL',
+  );
+  const replyBudgetMs = parse('WECHAT_REPLY_BUDGET_MS', 4000, int(100, 4500), 'milliseconds 100..4500 (WeChat waits 5 s)');
+  return Object.freeze({
+    mode,
+    appId,
+    appSecret,
+    token,
+    encodingAesKeys: Object.freeze([current, previous].filter((k): k is string => k !== undefined)),
+    requireEncryption,
+    apiBase,
+    replyBudgetMs,
   });
 }
 

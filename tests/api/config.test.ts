@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../../server/src/config';
+import { ConfigError, loadConfig, SANDBOX_WECHAT } from '../../server/src/config';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -53,11 +53,53 @@ describe('configuration', () => {
       expect.stringContaining('PORT='),
       expect.stringContaining('JWT_SECRET is missing'),
       expect.stringContaining('TZ_BRAND='),
+      expect.stringContaining('WECHAT_APP_ID is missing: production needs a real account'),
     ]);
   });
 
   it('turns the demo seed off by default in production', () => {
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(48) }, ROOT).demoSeed).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(48), WECHAT_MODE: 'sandbox' }, ROOT).demoSeed).toBe(false);
+  });
+
+  describe('WeChat', () => {
+    it('runs the sandbox with a complete working account when nothing is set', () => {
+      const { wechat } = loadConfig({}, ROOT);
+      expect(wechat).toMatchObject({ mode: 'sandbox', appId: SANDBOX_WECHAT.appId, token: SANDBOX_WECHAT.token, requireEncryption: false, replyBudgetMs: 4000 });
+      expect(wechat.encodingAesKeys).toEqual([SANDBOX_WECHAT.encodingAesKey]);
+      expect(wechat.apiBase).toBe('http://127.0.0.1:3000/sandbox/wechat');
+    });
+
+    it('honours every value given to the sandbox, as for a real account', () => {
+      const key = 'A'.repeat(43);
+      const { wechat } = loadConfig(
+        { WECHAT_MODE: 'sandbox', WECHAT_APP_ID: 'wx1234567890abcdef', WECHAT_APP_SECRET: 's'.repeat(32), WECHAT_TOKEN: 'mytoken', WECHAT_ENCODING_AES_KEY: key, WECHAT_ENCODING_AES_KEY_PREVIOUS: 'B'.repeat(43), WECHAT_REQUIRE_ENCRYPTION: 'true' },
+        ROOT,
+      );
+      expect(wechat).toMatchObject({ mode: 'sandbox', appId: 'wx1234567890abcdef', token: 'mytoken', requireEncryption: true, encodingAesKeys: [key, 'B'.repeat(43)] });
+    });
+
+    it('goes live when an AppID is given, talking to WeChat, and then needs the secret and token', () => {
+      expect(problems({ WECHAT_APP_ID: 'wx1234567890abcdef' })).toEqual([
+        expect.stringContaining('WECHAT_APP_SECRET is missing'),
+        expect.stringContaining('WECHAT_TOKEN is missing'),
+      ]);
+      const { wechat } = loadConfig({ WECHAT_APP_ID: 'wx1234567890abcdef', WECHAT_APP_SECRET: 'a'.repeat(32), WECHAT_TOKEN: 'tok123' }, ROOT);
+      expect(wechat).toMatchObject({ mode: 'live', apiBase: 'https://api.weixin.qq.com', encodingAesKeys: [] });
+    });
+
+    it('names malformed WeChat settings', () => {
+      expect(problems({ WECHAT_MODE: 'test', WECHAT_APP_ID: 'gh_123', WECHAT_TOKEN: 'x', WECHAT_ENCODING_AES_KEY: 'short', WECHAT_REPLY_BUDGET_MS: '6000' })).toEqual([
+        expect.stringContaining('WECHAT_MODE="test" is invalid'),
+        expect.stringContaining('WECHAT_APP_ID is invalid'),
+        expect.stringContaining('WECHAT_APP_SECRET is missing'),
+        expect.stringContaining('WECHAT_TOKEN is invalid'),
+        expect.stringContaining('WECHAT_ENCODING_AES_KEY is invalid'),
+        expect.stringContaining('WECHAT_REPLY_BUDGET_MS="6000" is invalid'),
+      ]);
+      expect(problems({ WECHAT_REQUIRE_ENCRYPTION: 'true', WECHAT_APP_ID: 'wx1234567890abcdef', WECHAT_APP_SECRET: 'a'.repeat(32), WECHAT_TOKEN: 'tok123' })).toEqual([
+        expect.stringContaining('WECHAT_REQUIRE_ENCRYPTION=true needs WECHAT_ENCODING_AES_KEY'),
+      ]);
+    });
   });
 
   it('makes the server exit with code 1 and a message naming each bad variable', () => {

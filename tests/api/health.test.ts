@@ -24,14 +24,15 @@ describe('health and readiness', () => {
   });
 
   it('reports 503 at /readyz while a migration is missing, naming it', async () => {
-    const [row] = (await t.db.dataSource.query('SELECT id, timestamp, name FROM migrations')) as { id: number; timestamp: string; name: string }[];
-    await t.db.dataSource.query('DELETE FROM migrations');
+    const rows = (await t.db.dataSource.query('SELECT id, timestamp, name FROM migrations ORDER BY id')) as { id: number; timestamp: string; name: string }[];
+    const last = rows[rows.length - 1]!;
+    await t.db.dataSource.query('DELETE FROM migrations WHERE id = ?', [last.id]);
     try {
       const res = await t.app.inject({ url: '/readyz' });
       expect(res.statusCode).toBe(503);
-      expect(res.json()).toEqual({ statusCode: 503, code: 'NOT_READY', message: `Migrations not applied: ${row!.name}` });
+      expect(res.json()).toEqual({ statusCode: 503, code: 'NOT_READY', message: `Migrations not applied: ${last.name}` });
     } finally {
-      await t.db.dataSource.query('INSERT INTO migrations (id, timestamp, name) VALUES (?, ?, ?)', [row!.id, row!.timestamp, row!.name]);
+      await t.db.dataSource.query('INSERT INTO migrations (id, timestamp, name) VALUES (?, ?, ?)', [last.id, last.timestamp, last.name]);
     }
     expect((await t.app.inject({ url: '/readyz' })).statusCode).toBe(200);
   });
