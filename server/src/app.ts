@@ -20,12 +20,18 @@ import { docsPlugin } from './plugins/docs';
 import { errorHandlerPlugin } from './plugins/error-handler';
 import { frontendsPlugin } from './plugins/frontends';
 import { securityPlugin } from './plugins/security';
+import { createDispatcher, type Dispatcher } from './wechat/callback/dispatcher';
+import { createInbox } from './wechat/callback/inbox';
+import type { InboundSink } from './wechat/callback/push';
+import { wechatCallbackRoutes, type LateReplySink } from './wechat/callback/routes';
 
 export const VERSION = '0.1.0';
 
 export interface AppOverrides {
   dataSource?: DataSource;
   clock?: Clock;
+  /** WeChat callback wiring that tests replace: handlers, the timeline hand-off, late-reply delivery. */
+  wechat?: { dispatcher?: Dispatcher; sinks?: InboundSink[]; lateReplies?: LateReplySink };
 }
 
 export type App = FastifyInstance<RawServerDefault>;
@@ -71,6 +77,14 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await app.register(authPlugin, { staff });
 
   await app.register(healthRoutes({ db }));
+
+  const dispatcher = overrides.wechat?.dispatcher ?? createDispatcher();
+  const inbox = createInbox({ db, clock, sinks: overrides.wechat?.sinks ?? [] });
+  // Until the API client lands, a reply that misses the budget is logged rather than sent.
+  const lateReplies: LateReplySink = overrides.wechat?.lateReplies ?? {
+    deliver: async (push) => app.log.warn({ openId: push.openId, msgType: push.msgType }, 'late WeChat reply dropped: no customer-service sender yet'),
+  };
+  await app.register(wechatCallbackRoutes({ config: config.wechat, clock, inbox, dispatcher, lateReplies }));
 
   await app.register(
     async (admin) => {

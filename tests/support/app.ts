@@ -1,6 +1,6 @@
 import type { StaffRole } from '@fanbase/shared/roles';
 import type { DataSource } from 'typeorm';
-import { buildApp, type App } from '../../server/src/app';
+import { buildApp, type App, type AppOverrides } from '../../server/src/app';
 import { loadConfig, type Config } from '../../server/src/config';
 import { createDataSource } from '../../server/src/db/data-source';
 import { systemClock, type Clock } from '../../server/src/clock';
@@ -24,10 +24,12 @@ export function testConfig(db: TestDatabase, env: Record<string, string> = {}): 
 }
 
 // The real app on a fresh migrated database, called with app.inject().
-export async function startTestApp(options: { clock?: Clock; env?: Record<string, string>; db?: TestDatabase } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { clock?: Clock; env?: Record<string, string>; db?: TestDatabase; wechat?: AppOverrides['wechat'] } = {},
+): Promise<TestApp> {
   const db = options.db ?? (await createTestDatabase());
   const config = testConfig(db, options.env);
-  const app = await buildApp(config, { dataSource: db.dataSource, clock: options.clock ?? systemClock });
+  const app = await buildApp(config, { dataSource: db.dataSource, clock: options.clock ?? systemClock, ...(options.wechat ? { wechat: options.wechat } : {}) });
   await app.ready();
   return {
     app,
@@ -41,9 +43,9 @@ export async function startTestApp(options: { clock?: Clock; env?: Record<string
 }
 
 // A second instance of the app on the same database (its own connection pool), as behind a load balancer.
-export async function startSecondInstance(first: TestApp, clock?: Clock): Promise<App> {
+export async function startSecondInstance(first: TestApp, clock?: Clock, overrides: Omit<AppOverrides, 'dataSource' | 'clock'> = {}): Promise<App> {
   const dataSource = createDataSource(first.db.config);
-  const app = await buildApp(first.config, { dataSource, clock: clock ?? systemClock });
+  const app = await buildApp(first.config, { ...overrides, dataSource, clock: clock ?? systemClock });
   await app.ready();
   return app;
 }

@@ -6,6 +6,7 @@ import type { DatabaseConfig } from '../config';
 import { AuditRecordEntity } from '../modules/audit/entities';
 import { BrandEntity, ProductModelEntity, StoreEntity } from '../modules/catalogue/entities';
 import { LoginThrottleEntity, StaffEntity, StaffSessionEntity } from '../modules/staff/entities';
+import { InboundRecordEntity } from '../wechat/callback/inbox';
 import { SnakeNamingStrategy } from './naming';
 
 export const entities = [
@@ -16,6 +17,7 @@ export const entities = [
   StaffSessionEntity,
   LoginThrottleEntity,
   AuditRecordEntity,
+  InboundRecordEntity,
 ];
 
 export const MIGRATIONS_TABLE = 'migrations';

@@ -22,6 +22,7 @@ export const docsPlugin = fp(
           { name: 'staff', description: 'Staff accounts (admin)' },
           { name: 'audit', description: 'Audit log (admin)' },
           { name: 'catalogue', description: 'Brand, stores and product models' },
+          { name: 'wechat', description: 'The callback WeChat pushes messages and events to' },
           { name: 'h5', description: 'Member H5 (public parts; member sign-in comes with WeChat OAuth)' },
         ],
       },

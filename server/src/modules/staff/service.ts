@@ -12,6 +12,7 @@ import { StaffEntity, StaffSessionEntity, type Staff } from './entities';
 import { decoyHash, hashPassword, passwordProblem, verifyPassword } from './passwords';
 import { createLoginThrottle, type ThrottleLimits } from './throttle';
 import { signStaffToken, verifyStaffToken } from './tokens';
+import { isDuplicateKey } from '../../db/errors';
 
 export interface StaffPrincipal extends StaffProfile {
   sessionId: string;
@@ -143,7 +144,7 @@ export function createStaffService({ db, clock, audit, jwtSecret, tokenTtlSecond
         const result = await m
           .insert(StaffEntity, { username, displayName: body.displayName.trim(), role: body.role, storeId, passwordHash, active: true, lastLoginAt: null, createdAt: now, updatedAt: now })
           .catch((err: unknown) => {
-            throw isDuplicate(err) ? usernameTaken(username) : err;
+            throw isDuplicateKey(err) ? usernameTaken(username) : err;
           });
         const staffId = Number(result.identifiers[0]!['id']);
         await audit.record(actor, { action: 'staff.create', targetType: 'staff', targetId: staffId, details: { username, role: body.role, storeId } }, m);
@@ -193,12 +194,6 @@ const lockFor = (db: DataSource) => (db.options.type === 'mysql' ? { lock: { mod
 
 const usernameTaken = (username: string) =>
   new AppError('STAFF_USERNAME_TAKEN', `The username "${username}" is already taken`, [{ field: 'username', message: 'already taken' }]);
-
-function isDuplicate(err: unknown): boolean {
-  const e = err as { code?: string; driverError?: { code?: string } };
-  const code = e.driverError?.code ?? e.code;
-  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
 
 function toProfile(s: Staff): StaffProfile {
   return { id: s.id, username: s.username, displayName: s.displayName, role: s.role, storeId: s.storeId };
