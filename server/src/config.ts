@@ -99,14 +99,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const publicUrl = parse(
     'PUBLIC_URL',
     `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${port}`,
-    (raw) => {
-      try {
-        const url = new URL(raw);
-        return /^https?:$/.test(url.protocol) ? url.origin + url.pathname.replace(/\/+$/, '') : undefined;
-      } catch {
-        return undefined;
-      }
-    },
+    httpUrl,
     'an http(s) URL such as https://crm.example.com',
   );
 
@@ -237,14 +230,7 @@ function readWechat(
   const apiBase = parse(
     'WECHAT_API_BASE',
     live ? 'https://api.weixin.qq.com' : `${publicUrl}/sandbox/wechat`,
-    (raw) => {
-      try {
-        const url = new URL(raw);
-        return /^https?:$/.test(url.protocol) ? url.origin + url.pathname.replace(/\/+$/, '') : undefined;
-      } catch {
-        return undefined;
-      }
-    },
+    httpUrl,
     'an http(s) URL',
   );
   const replyBudgetMs = parse('WECHAT_REPLY_BUDGET_MS', 4000, int(100, 4500), 'milliseconds 100..4500 (WeChat waits 5 s)');
@@ -258,6 +244,16 @@ function readWechat(
     apiBase,
     replyBudgetMs,
   });
+}
+
+/** An http(s) URL without a trailing slash, or undefined. */
+function httpUrl(raw: string): string | undefined {
+  try {
+    const url = new URL(raw);
+    return /^https?:$/.test(url.protocol) ? url.origin + url.pathname.replace(/\/+$/, '') : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function parseDuration(raw: string): number | undefined {
