@@ -6,6 +6,7 @@ import type { DatabaseConfig } from '../config';
 import { AuditRecordEntity } from '../modules/audit/entities';
 import { BrandEntity, ProductModelEntity, StoreEntity } from '../modules/catalogue/entities';
 import { LoginThrottleEntity, StaffEntity, StaffSessionEntity } from '../modules/staff/entities';
+import { CredentialEntity } from '../wechat/api/credentials';
 import { InboundRecordEntity } from '../wechat/callback/inbox';
 import { SnakeNamingStrategy } from './naming';
 
@@ -18,6 +19,7 @@ export const entities = [
   LoginThrottleEntity,
   AuditRecordEntity,
   InboundRecordEntity,
+  CredentialEntity,
 ];
 
 export const MIGRATIONS_TABLE = 'migrations';
