@@ -24,6 +24,7 @@ import { createDispatcher, type Dispatcher } from './wechat/callback/dispatcher'
 import { createInbox } from './wechat/callback/inbox';
 import type { InboundSink } from './wechat/callback/push';
 import { wechatCallbackRoutes, type LateReplySink } from './wechat/callback/routes';
+import { createSandboxPlatform } from './wechat/sandbox/platform';
 
 export const VERSION = '0.1.0';
 
@@ -85,6 +86,20 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     deliver: async (push) => app.log.warn({ openId: push.openId, msgType: push.msgType }, 'late WeChat reply dropped: no customer-service sender yet'),
   };
   await app.register(wechatCallbackRoutes({ config: config.wechat, clock, inbox, dispatcher, lateReplies }));
+
+  // The WeChat sandbox plays the platform at WECHAT_API_BASE's default; never mounted in live mode.
+  if (config.wechat.mode === 'sandbox') {
+    const sandbox = createSandboxPlatform({ appId: config.wechat.appId, appSecret: config.wechat.appSecret, clock });
+    await app.register(
+      async (scope) => {
+        scope.addHook('onRoute', (route) => {
+          route.schema = { ...route.schema, hide: true };
+        });
+        await scope.register(sandbox.routes);
+      },
+      { prefix: '/sandbox/wechat' },
+    );
+  }
 
   await app.register(
     async (admin) => {

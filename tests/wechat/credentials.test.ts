@@ -108,3 +108,30 @@ describe('the shared access token', () => {
     expect(err).toMatchObject({ errcode: 45011, path: '/cgi-bin/stable_token' });
   });
 });
+
+describe('the sandbox inside the app', () => {
+  it('serves stable_token at WECHAT_API_BASE\'s default path in sandbox mode, and is absent in live mode', async () => {
+    const { startTestApp } = await import('../support/app');
+    const sandboxApp = await startTestApp();
+    try {
+      const res = await sandboxApp.app.inject({
+        method: 'POST',
+        url: '/sandbox/wechat/cgi-bin/stable_token',
+        payload: { grant_type: 'client_credential', appid: SANDBOX_WECHAT.appId, secret: SANDBOX_WECHAT.appSecret, force_refresh: false },
+      });
+      expect(res.json()).toMatchObject({ access_token: expect.stringMatching(/^sbx_stable_/), expires_in: 7200 });
+      const wrong = await sandboxApp.app.inject({ method: 'POST', url: '/sandbox/wechat/cgi-bin/stable_token', payload: { grant_type: 'client_credential', appid: SANDBOX_WECHAT.appId, secret: 'nope' } });
+      expect(wrong.json().errcode).toBe(40125);
+      expect(sandboxApp.config.wechat.apiBase).toMatch(/\/sandbox\/wechat$/);
+    } finally {
+      await sandboxApp.close();
+    }
+    const live = await startTestApp({ env: { WECHAT_APP_ID: 'wx1234567890abcdef', WECHAT_APP_SECRET: 'a'.repeat(32), WECHAT_TOKEN: 'tok123' } });
+    try {
+      const res = await live.app.inject({ method: 'POST', url: '/sandbox/wechat/cgi-bin/stable_token', payload: {} });
+      expect(res.statusCode).toBe(404);
+    } finally {
+      await live.close();
+    }
+  });
+});
