@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { textField, type XmlFields } from './xml';
 
@@ -49,7 +50,9 @@ export function toPush(fields: XmlFields): WechatPush {
 export function dedupeKey(push: WechatPush): string {
   if (push.msgType !== 'event' && push.msgId) return `m:${push.openId}:${push.msgId}`;
   const card = textField(push.fields, 'UserCardCode') ?? '';
-  return `e:${push.openId}:${push.createTime}:${push.event ?? push.msgType}:${push.eventKey ?? ''}:${card}`.slice(0, 191);
+  const key = `e:${push.openId}:${push.createTime}:${push.event ?? push.msgType}:${push.eventKey ?? ''}:${card}`;
+  // A VIEW event's key is a whole URL: past the column's 191 characters, a digest keeps keys distinct.
+  return key.length <= 191 ? key : `h:${createHash('sha256').update(key).digest('hex')}`;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { WechatPush } from './push';
 import { buildXml, type ReplyFields } from './xml';
 
 // The passive replies WeChat accepts (WECHAT.md 1.7). Media must already be uploaded (MediaId).
@@ -7,16 +8,17 @@ export type Reply =
   | { type: 'news'; articles: { title: string; description?: string; picUrl?: string; url: string }[] }
   | { type: 'transfer_customer_service'; kfAccount?: string };
 
-export function renderReply(reply: Reply, to: { openId: string; accountId: string; now: Date }): string {
-  const head: ReplyFields = { ToUserName: to.openId, FromUserName: to.accountId, CreateTime: Math.floor(to.now.getTime() / 1000), MsgType: reply.type };
+/** The passive reply to `push`, addressed back to its sender. */
+export function renderReply(reply: Reply, push: Pick<WechatPush, 'openId' | 'accountId' | 'msgType'>, now: Date): string {
+  const head: ReplyFields = { ToUserName: push.openId, FromUserName: push.accountId, CreateTime: Math.floor(now.getTime() / 1000), MsgType: reply.type };
   switch (reply.type) {
     case 'text':
       return buildXml({ ...head, Content: reply.content });
     case 'image':
       return buildXml({ ...head, Image: { MediaId: reply.mediaId } });
     case 'news': {
-      // WeChat shows at most 8 articles (one when replying to a member's message; the dispatcher trims).
-      const articles = reply.articles.slice(0, 8);
+      // WeChat shows at most 8 articles, and only one in answer to a member's message (WECHAT.md 1.7).
+      const articles = reply.articles.slice(0, push.msgType === 'event' ? 8 : 1);
       return buildXml({
         ...head,
         ArticleCount: articles.length,

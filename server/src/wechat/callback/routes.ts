@@ -79,7 +79,6 @@ export function wechatCallbackRoutes({ config, clock, inbox, dispatcher, lateRep
   }
 
   async function run(push: WechatPush, id: string, log: FastifyBaseLogger): Promise<string | null> {
-    const render = (r: Reply) => renderReply(r.type === 'news' && push.msgType !== 'event' ? { ...r, articles: r.articles.slice(0, 1) } : r, { openId: push.openId, accountId: push.accountId, now: clock.now() });
     const work = dispatcher.dispatch(push);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => {
@@ -96,7 +95,7 @@ export function wechatCallbackRoutes({ config, clock, inbox, dispatcher, lateRep
           .catch((err: unknown) => log.error({ err, inboundId: id }, 'late WeChat handler failed'));
         return null;
       }
-      const xml = outcome ? render(outcome) : null;
+      const xml = outcome ? renderReply(outcome, push, clock.now()) : null;
       await inbox.complete(id, xml ? 'replied' : 'no_reply', xml);
       return xml;
     } catch (err) {

@@ -27,6 +27,6 @@ export function signPush(
   const encrypt = createMessageCipher({ appId: account.appId, encodingAesKeys: [account.encodingAesKey] }).encrypt(plain);
   query['encrypt_type'] = 'aes';
   query['msg_signature'] = sha1Signature([account.token, ts, nonce, encrypt]);
-  const body = mode === 'safe' ? buildXml({ ToUserName: String(fields['ToUserName'] ?? ''), Encrypt: encrypt }) : plain.replace(/<\/xml>$/, `${buildXml({ Encrypt: encrypt }).slice(5, -6)}</xml>`);
+  const body = mode === 'safe' ? buildXml({ ToUserName: String(fields['ToUserName'] ?? ''), Encrypt: encrypt }) : buildXml({ ...fields, Encrypt: encrypt });
   return { query, body };
 }
