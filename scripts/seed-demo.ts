@@ -6,11 +6,12 @@ import { seedDemo } from '../server/src/demo/seed';
 import { runScript } from './lib/run';
 
 runScript(async () => {
-  const db = createDataSource(loadConfig().database);
+  const config = loadConfig();
+  const db = createDataSource(config.database);
   await db.initialize();
   try {
     await runMigrations(db, (line) => console.log(line));
-    const demo = await seedDemo(db);
+    const demo = await seedDemo(db, { publicUrl: config.publicUrl, timeZone: config.brandTimeZone });
     console.log(`demo staff: ${demo.usernames.join(', ')}${demo.password ? ` (password: ${demo.password})` : ''}`);
   } finally {
     await db.destroy();

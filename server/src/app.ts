@@ -6,11 +6,16 @@ import type { DataSource } from 'typeorm';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { createDataSource } from './db/data-source';
+import { defaultMenu } from './demo/data';
 import { auditRoutes } from './modules/audit/admin-routes';
-import { createAuditLog } from './modules/audit/service';
+import { createAuditLog, SYSTEM_ACTOR } from './modules/audit/service';
+import { autoReplyRoutes } from './modules/auto-replies/admin-routes';
+import { createAutoReplyService } from './modules/auto-replies/service';
 import { catalogueRoutes } from './modules/catalogue/admin-routes';
 import { catalogueH5Routes } from './modules/catalogue/h5-routes';
 import { createCatalogueService } from './modules/catalogue/service';
+import { menuRoutes } from './modules/menus/admin-routes';
+import { createMenuService } from './modules/menus/service';
 import { authRoutes, staffRoutes } from './modules/staff/admin-routes';
 import { createStaffService } from './modules/staff/service';
 import { healthRoutes, overviewRoutes } from './modules/system/routes';
@@ -20,10 +25,14 @@ import { docsPlugin } from './plugins/docs';
 import { errorHandlerPlugin } from './plugins/error-handler';
 import { frontendsPlugin } from './plugins/frontends';
 import { securityPlugin } from './plugins/security';
+import { createWechatApi } from './wechat/api/client';
+import { createCredentialStore } from './wechat/api/credentials';
+import { stableTokenFetcher } from './wechat/api/token-fetchers';
 import { createDispatcher, type Dispatcher } from './wechat/callback/dispatcher';
 import { createInbox } from './wechat/callback/inbox';
 import type { InboundSink } from './wechat/callback/push';
 import { wechatCallbackRoutes, type LateReplySink } from './wechat/callback/routes';
+import { customMessageLateReplies } from './wechat/late-replies';
 import { createSandboxPlatform } from './wechat/sandbox/platform';
 
 export const VERSION = '0.1.0';
@@ -79,12 +88,22 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
   await app.register(healthRoutes({ db }));
 
+  // WeChat's API, one client over the shared token and ticket (WECHAT_API_BASE: live WeChat or the sandbox).
+  const credentials = createCredentialStore({
+    db,
+    clock,
+    fetchers: { access_token: stableTokenFetcher(config.wechat), jsapi_ticket: () => wechat.jsapiTicketFetcher() },
+  });
+  const wechat = createWechatApi({ config: config.wechat, credentials, clock });
+
+  const menus = createMenuService({ db, clock, audit, wechat });
+  const autoReplies = createAutoReplyService({ db, clock, audit, timeZone: config.brandTimeZone });
+
+  // Modules register their handlers on the app's dispatcher; a test that brings its own keeps only its handlers.
   const dispatcher = overrides.wechat?.dispatcher ?? createDispatcher();
+  if (!overrides.wechat?.dispatcher) autoReplies.register(dispatcher);
   const inbox = createInbox({ db, clock, sinks: overrides.wechat?.sinks ?? [] });
-  // Until the API client lands, a reply that misses the budget is logged rather than sent.
-  const lateReplies: LateReplySink = overrides.wechat?.lateReplies ?? {
-    deliver: async (push) => app.log.warn({ openId: push.openId, msgType: push.msgType }, 'late WeChat reply dropped: no customer-service sender yet'),
-  };
+  const lateReplies: LateReplySink = overrides.wechat?.lateReplies ?? customMessageLateReplies({ wechat, log: app.log });
   await app.register(wechatCallbackRoutes({ config: config.wechat, clock, inbox, dispatcher, lateReplies }));
 
   // The WeChat sandbox plays the platform at WECHAT_API_BASE's default; never mounted in live mode.
@@ -108,6 +127,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       await admin.register(staffRoutes({ staff }));
       await admin.register(auditRoutes({ audit }));
       await admin.register(catalogueRoutes({ catalogue }));
+      await admin.register(menuRoutes({ menus }));
+      await admin.register(autoReplyRoutes({ autoReplies }));
     },
     { prefix: '/api/admin' },
   );
@@ -120,5 +141,17 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   );
 
   await app.register(frontendsPlugin, { dir: config.frontendDir });
+
+  // The sandbox keeps its state in memory, as WeChat keeps it on its servers: once listening (the API client
+  // reaches the sandbox over HTTP), give it back the published menu, or publish the demo menu on a first run.
+  if (config.wechat.mode === 'sandbox') {
+    app.addHook('onListen', async () => {
+      try {
+        await menus.syncToPlatform(config.demoSeed ? defaultMenu(config.publicUrl) : null, { ...SYSTEM_ACTOR, name: 'startup' });
+      } catch (err) {
+        app.log.warn({ err }, 'could not publish the menu to the WeChat sandbox');
+      }
+    });
+  }
   return app as unknown as App;
 }

@@ -20,7 +20,7 @@ export async function main(): Promise<void> {
   const dataSource = createDataSource(config.database);
   await dataSource.initialize();
   await runMigrations(dataSource, (line) => console.log(line));
-  const demo = config.demoSeed ? await seedDemo(dataSource) : null;
+  const demo = config.demoSeed ? await seedDemo(dataSource, { publicUrl: config.publicUrl, timeZone: config.brandTimeZone }) : null;
 
   const app = await buildApp(config, { dataSource });
   if (config.jwtSecretIsEphemeral) {

@@ -16,9 +16,9 @@ describe('demo seed, brand and stores', () => {
   });
 
   it('seeds the brand, products, stores and one login per role, once', async () => {
-    const first = await seedDemo(t.db.dataSource);
+    const first = await seedDemo(t.db.dataSource, { publicUrl: t.config.publicUrl, timeZone: t.config.brandTimeZone });
     expect(first).toEqual({ usernames: STAFF.map((s) => s.username), password: DEMO_PASSWORD });
-    const again = await seedDemo(t.db.dataSource);
+    const again = await seedDemo(t.db.dataSource, { publicUrl: t.config.publicUrl, timeZone: t.config.brandTimeZone });
     expect(again.password).toBe(DEMO_PASSWORD);
     const [row] = (await t.db.dataSource.query("SELECT COUNT(*) AS n FROM store")) as { n: string | number }[];
     expect(Number(row!.n)).toBe(STORES.length);
@@ -38,7 +38,7 @@ describe('demo seed, brand and stores', () => {
     const me = (await t.app.inject({ url: '/api/admin/auth/me', headers: bearer(token) })).json() as { id: number };
     const res = await t.app.inject({ method: 'PATCH', url: `/api/admin/staff/${me.id}`, headers: bearer(token), payload: { password: 'a-much-better-secret-42' } });
     expect(res.statusCode).toBe(200);
-    expect((await seedDemo(t.db.dataSource)).password).toBeNull();
+    expect((await seedDemo(t.db.dataSource, { publicUrl: t.config.publicUrl, timeZone: t.config.brandTimeZone })).password).toBeNull();
   });
 
   it('lists stores to any signed-in staff member, searchable by city, with LIKE wildcards taken literally', async () => {

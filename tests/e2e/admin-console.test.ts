@@ -12,7 +12,7 @@ describeWithBrowser('admin console in Chromium', () => {
   beforeAll(async () => {
     // Server errors are printed: a 5xx behind a browser test is otherwise invisible.
     t = await startTestApp({ env: { LOG_LEVEL: 'error' } });
-    await seedDemo(t.db.dataSource);
+    await seedDemo(t.db.dataSource, { publicUrl: t.config.publicUrl, timeZone: t.config.brandTimeZone });
     base = await t.app.listen({ host: '127.0.0.1', port: 0 });
     browser = await launchBrowser();
   }, 60_000);

@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import type { StaffRole } from '@fanbase/shared/roles';
 import type { DataSource } from 'typeorm';
 import { buildApp, type App, type AppOverrides } from '../../server/src/app';
@@ -20,17 +21,22 @@ export interface TestApp {
 }
 
 export function testConfig(db: TestDatabase, env: Record<string, string> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, ...db.env, ...env });
+  // No demo menu is published on listen unless a test asks for it (DEMO_SEED=true).
+  return loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, DEMO_SEED: 'false', ...db.env, ...env });
 }
 
 // The real app on a fresh migrated database, called with app.inject().
+// With `listen`, it also serves HTTP on a free port that PUBLIC_URL names, so the WeChat API client reaches the
+// sandbox (mounted in the same app) over HTTP as it reaches WeChat.
 export async function startTestApp(
-  options: { clock?: Clock; env?: Record<string, string>; db?: TestDatabase; wechat?: AppOverrides['wechat'] } = {},
+  options: { clock?: Clock; env?: Record<string, string>; db?: TestDatabase; wechat?: AppOverrides['wechat']; listen?: boolean } = {},
 ): Promise<TestApp> {
   const db = options.db ?? (await createTestDatabase());
-  const config = testConfig(db, options.env);
+  const port = options.listen ? await freePort() : 0;
+  const config = testConfig(db, { ...(options.listen ? { PUBLIC_URL: `http://127.0.0.1:${port}` } : {}), ...options.env });
   const app = await buildApp(config, { dataSource: db.dataSource, clock: options.clock ?? systemClock, ...(options.wechat ? { wechat: options.wechat } : {}) });
-  await app.ready();
+  if (options.listen) await app.listen({ host: '127.0.0.1', port });
+  else await app.ready();
   return {
     app,
     db,
@@ -40,6 +46,17 @@ export async function startTestApp(
       if (!options.db) await db.drop();
     },
   };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 // A second instance of the app on the same database (its own connection pool), as behind a load balancer.

@@ -4,7 +4,9 @@ import { DataSource } from 'typeorm';
 import { migrations } from '../../../migrations/index';
 import type { DatabaseConfig } from '../config';
 import { AuditRecordEntity } from '../modules/audit/entities';
+import { AutoReplyEntity } from '../modules/auto-replies/entities';
 import { BrandEntity, ProductModelEntity, StoreEntity } from '../modules/catalogue/entities';
+import { MenuDraftEntity, MenuVersionEntity } from '../modules/menus/entities';
 import { LoginThrottleEntity, StaffEntity, StaffSessionEntity } from '../modules/staff/entities';
 import { CredentialEntity } from '../wechat/api/credentials';
 import { InboundRecordEntity } from '../wechat/callback/inbox';
@@ -20,6 +22,9 @@ export const entities = [
   AuditRecordEntity,
   InboundRecordEntity,
   CredentialEntity,
+  MenuDraftEntity,
+  MenuVersionEntity,
+  AutoReplyEntity,
 ];
 
 export const MIGRATIONS_TABLE = 'migrations';

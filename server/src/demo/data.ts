@@ -1,4 +1,7 @@
+import type { AutoReplyBody } from '@fanbase/shared/contracts/auto-replies';
 import type { StaffRole } from '@fanbase/shared/roles';
+import type { MenuTopButton } from '@fanbase/shared/wechat-menu';
+import { SERVICE_AGENT_KEY } from '../modules/auto-replies/service';
 
 // The demo brand: a camera maker whose service account runs Interaction, Service and Sales on Fanbase.
 
@@ -35,3 +38,82 @@ export const STAFF: { username: string; displayName: string; role: StaffRole; st
   { username: 'ops', displayName: '运营小周', role: 'ops' },
   { username: 'clerk.sh', displayName: '静安店店员', role: 'store', storeCode: 'SH-JA' },
 ];
+
+/**
+ * The service account's menu: the three modules, each opening its H5 pages; 联系客服 is a click so the member's
+ * tap reaches the callback and a human (WECHAT.md 1.15: ≤3 top buttons of ≤16 bytes, ≤5 sub-buttons).
+ */
+export function defaultMenu(publicUrl: string): MenuTopButton[] {
+  const h5 = (path: string) => `${publicUrl}/h5/${path}`;
+  return [
+    {
+      name: '互动',
+      sub_button: [
+        { type: 'view', name: '微社区', url: h5('community') },
+        { type: 'view', name: '创意图库', url: h5('gallery') },
+        { type: 'view', name: '精彩活动', url: h5('campaigns') },
+        { type: 'view', name: '我的积分', url: h5('points') },
+      ],
+    },
+    {
+      name: '服务',
+      sub_button: [
+        { type: 'view', name: '我的保修', url: h5('warranty') },
+        { type: 'view', name: '维修预约', url: h5('repair') },
+        { type: 'view', name: '附近门店', url: h5('stores') },
+        { type: 'click', name: '联系客服', key: SERVICE_AGENT_KEY },
+      ],
+    },
+    {
+      name: '销售',
+      sub_button: [
+        { type: 'view', name: '领券中心', url: h5('coupons') },
+        { type: 'view', name: '我的卡券', url: h5('wallet') },
+        { type: 'view', name: '配件推荐', url: h5('recommendations') },
+        { type: 'view', name: '会员中心', url: h5('mine') },
+      ],
+    },
+  ];
+}
+
+/** Welcome, keyword, hand-off and default replies a camera brand starts from. */
+export function defaultAutoReplies(publicUrl: string): AutoReplyBody[] {
+  return [
+    {
+      kind: 'welcome',
+      name: '关注欢迎语',
+      reply: {
+        type: 'text',
+        content: '欢迎关注光影相机！📷\n点击下方「服务」登记相机、查看电子保修、预约维修；「互动」分享你的作品；「销售」领取专属优惠券。\n回复「人工」联系客服。',
+      },
+    },
+    {
+      kind: 'keyword',
+      name: '转人工客服',
+      matchType: 'contains',
+      keywords: ['人工', '客服', '投诉'],
+      priority: 100,
+      reply: { type: 'handoff', content: '已为您转接人工客服（服务时间 9:00-21:00），请直接描述您的问题，客服会尽快在这里回复您。' },
+    },
+    {
+      kind: 'keyword',
+      name: '优惠券',
+      matchType: 'contains',
+      keywords: ['优惠', '券', '折扣'],
+      priority: 10,
+      reply: { type: 'news', articles: [{ title: '会员专属优惠券', description: '新品配件、清洁保养、延保服务包优惠券，限时领取', url: `${publicUrl}/h5/coupons` }] },
+    },
+    {
+      kind: 'keyword',
+      name: '问候',
+      matchType: 'regex',
+      keywords: ['^(你好|您好|hi|hello)[!！。.~]*$'],
+      reply: { type: 'text', content: '您好，我是光影相机小助手。回复「保修」查询保修，「维修」预约维修，「人工」联系客服。' },
+    },
+    {
+      kind: 'default',
+      name: '默认回复',
+      reply: { type: 'text', content: '收到您的消息啦！回复「人工」联系客服，或点击下方菜单办理保修、维修和领券。' },
+    },
+  ];
+}

@@ -3,6 +3,7 @@ import { ErrorCodes, type ErrorCode } from '@fanbase/shared/errors';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError, type FieldProblem } from '../errors';
+import { WechatApiError } from '../wechat/api/errors';
 
 // Fastify's own 4xx errors, mapped to our codes so clients branch on one vocabulary.
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -15,6 +16,10 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 export function toErrorBody(err: FastifyError | AppError | Error): ErrorBody {
   if (err instanceof AppError) {
     return { statusCode: err.statusCode, code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) };
+  }
+  // WeChat refused a call a staff action made: the errcode is what the operator needs to look up.
+  if (err instanceof WechatApiError) {
+    return { statusCode: 502, code: 'WECHAT_API_ERROR', message: `WeChat answered errcode ${err.errcode} (${err.errmsg}) to ${err.path}` };
   }
   const fe = err as FastifyError;
   if (fe.validation) {

@@ -4,6 +4,8 @@ export class WechatApiError extends Error {
     readonly errcode: number,
     readonly errmsg: string,
     readonly path: string,
+    /** WeChat's whole answer, for the errors that carry data (45065 returns the existing msg_id). */
+    readonly body?: Record<string, unknown>,
   ) {
     super(`WeChat ${path} failed: ${errcode} ${errmsg}`);
     this.name = 'WechatApiError';

@@ -31,7 +31,7 @@ export async function wechatHttp<T>(base: string, path: string, options: WechatH
     throw new WechatApiError(-1, `HTTP ${response.status}: not JSON`, path);
   }
   const errcode = typeof data['errcode'] === 'number' ? data['errcode'] : 0;
-  if (errcode !== 0) throw new WechatApiError(errcode, String(data['errmsg'] ?? ''), path);
+  if (errcode !== 0) throw new WechatApiError(errcode, String(data['errmsg'] ?? ''), path, data);
   if (!response.ok) throw new WechatApiError(-1, `HTTP ${response.status}`, path);
   return data as T;
 }
