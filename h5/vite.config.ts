@@ -60,6 +60,6 @@ export default defineConfig({
     host: '127.0.0.1',
     port: 5173,
     strictPort: true,
-    proxy: Object.fromEntries(['/api', '/docs', '/healthz', '/readyz', '/wechat'].map((p) => [p, { target: api, changeOrigin: false }])),
+    proxy: Object.fromEntries(['/api', '/docs', '/healthz', '/readyz', '/wechat', '/sandbox'].map((p) => [p, { target: api, changeOrigin: false }])),
   },
 });

@@ -108,7 +108,18 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
   // The WeChat sandbox plays the platform at WECHAT_API_BASE's default; never mounted in live mode.
   if (config.wechat.mode === 'sandbox') {
-    const sandbox = createSandboxPlatform({ appId: config.wechat.appId, appSecret: config.wechat.appSecret, clock });
+    // Its pushes (follower actions, job-finish events) reach /wechat in-process, as WeChat's reach it over HTTP.
+    const sandbox = createSandboxPlatform({
+      wechat: config.wechat,
+      clock,
+      log: app.log,
+      deliver: async ({ query, body }) => {
+        const res = await app.inject({ method: 'POST', url: `/wechat?${new URLSearchParams(query).toString()}`, headers: { 'content-type': 'text/xml' }, payload: body });
+        return { status: res.statusCode, body: res.body };
+      },
+    });
+    // Job-finish events still under way are delivered before the app (and its database) goes away.
+    app.addHook('preClose', async () => sandbox.idle());
     await app.register(
       async (scope) => {
         scope.addHook('onRoute', (route) => {

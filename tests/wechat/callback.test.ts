@@ -67,6 +67,13 @@ describe('the /wechat callback', () => {
     expect(missing.statusCode).toBe(400);
   });
 
+  it('keeps two job-finish events of one second apart by their MsgID, and still folds a retry of either', async () => {
+    const job = (msgId: string) => ({ ToUserName: GH, FromUserName: 'mphelper', CreateTime: 1_763_950_000, MsgType: 'event', Event: 'MASSSENDJOBFINISH', MsgID: msgId, Status: 'send success' });
+    for (const msgId of ['1000000001', '1000000002', '1000000001']) expect((await post(t.app, signPush(ACCOUNT, job(msgId)))).statusCode).toBe(200);
+    const recorded = (await t.db.dataSource.query("SELECT payload FROM wechat_inbound WHERE open_id = 'mphelper' AND wechat_create_time = 1763950000")) as { payload: string }[];
+    expect(recorded.map((r) => (JSON.parse(r.payload) as { MsgID: string }).MsgID).sort()).toEqual(['1000000001', '1000000002']);
+  });
+
   it.each<PushMode>(['plain', 'compatible', 'safe'])('answers a keyword in %s mode, once, and records the push', async (mode) => {
     const openId = `o-mode-${mode}`;
     const res = await post(t.app, signPush(ACCOUNT, text('hi', openId), { mode }));

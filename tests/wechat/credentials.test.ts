@@ -34,7 +34,7 @@ describe('the shared access token', () => {
   const probe = (store: CredentialStore) => withAccessToken(store, (token) => wechatHttp<{ ip_list: string[] }>(base, PROBE, { query: { access_token: token } }), () => Promise.resolve());
 
   beforeAll(async () => {
-    sandbox = createSandboxPlatform({ appId: SANDBOX_WECHAT.appId, appSecret: SANDBOX_WECHAT.appSecret, clock: systemClock });
+    sandbox = createSandboxPlatform({ wechat: { appId: SANDBOX_WECHAT.appId, appSecret: SANDBOX_WECHAT.appSecret }, clock: systemClock });
     server = Fastify();
     await server.register(sandbox.routes);
     base = await server.listen({ host: '127.0.0.1', port: 0 });

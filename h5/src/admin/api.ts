@@ -1,6 +1,8 @@
 import type { AuditList, AuditListQuery } from '@fanbase/shared/contracts/audit';
 import type { LoginBody, LoginResult, StaffProfile } from '@fanbase/shared/contracts/auth';
+import type { AutoReplyBody, AutoReplyList, AutoReplyPreview, AutoReplyPreviewBody, AutoReplyRule } from '@fanbase/shared/contracts/auto-replies';
 import type { StoreList, StoreListQuery } from '@fanbase/shared/contracts/catalogue';
+import type { MenuDraftBody, MenuState } from '@fanbase/shared/contracts/menus';
 import type { StaffCreateBody, StaffList, StaffListQuery, StaffRecord, StaffUpdateBody } from '@fanbase/shared/contracts/staff';
 import type { Overview } from '@fanbase/shared/contracts/system';
 import { createHttp } from '@/common/http';
@@ -33,4 +35,18 @@ export const api = {
   },
   stores: (query: StoreListQuery = {}) => http.get<StoreList>('/api/admin/stores', query),
   audit: (query: AuditListQuery) => http.get<AuditList>('/api/admin/audit', query),
+  menu: {
+    get: () => http.get<MenuState>('/api/admin/menu'),
+    saveDraft: (body: MenuDraftBody) => http.put<MenuState>('/api/admin/menu/draft', body),
+    resetDraft: () => http.post<MenuState>('/api/admin/menu/draft/reset'),
+    publish: () => http.post<MenuState>('/api/admin/menu/publish'),
+    rollback: (versionId: number) => http.post<MenuState>(`/api/admin/menu/versions/${versionId}/rollback`),
+  },
+  autoReplies: {
+    list: () => http.get<AutoReplyList>('/api/admin/auto-replies'),
+    create: (body: AutoReplyBody) => http.post<AutoReplyRule>('/api/admin/auto-replies', body),
+    update: (id: number, body: AutoReplyBody) => http.put<AutoReplyRule>(`/api/admin/auto-replies/${id}`, body),
+    remove: (id: number) => http.delete<void>(`/api/admin/auto-replies/${id}`),
+    preview: (body: AutoReplyPreviewBody) => http.post<AutoReplyPreview>('/api/admin/auto-replies/preview', body),
+  },
 };

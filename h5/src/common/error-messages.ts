@@ -23,6 +23,13 @@ const MESSAGES: Partial<Record<ErrorCode | 'NETWORK_ERROR', string>> = {
   STAFF_STORE_NOT_FOUND: '所选门店不存在',
   STAFF_LAST_ADMIN: '不能停用或降级最后一位系统管理员',
   STAFF_PASSWORD_WEAK: '密码太简单，请至少 10 位并避免常见密码',
+  WECHAT_API_ERROR: '微信接口返回了错误，操作未完成',
+  WECHAT_LIMIT_EXCEEDED: '超出了微信接口的限制，操作未完成',
+  MENU_INVALID: '菜单不符合微信的规则，请先修正列出的问题',
+  MENU_VERSION_NOT_FOUND: '该菜单版本不存在',
+  AUTO_REPLY_NOT_FOUND: '该自动回复规则不存在或已被删除',
+  AUTO_REPLY_INVALID: '自动回复规则填写有误，请检查后重试',
+  AUTO_REPLY_CONFLICT: '同一时间只能启用一条同类回复，请先停用已启用的那条',
   NOT_READY: '服务暂不可用，请稍后再试',
   INTERNAL_ERROR: '服务器出错了，请稍后再试',
   NETWORK_ERROR: '网络连接失败，请检查网络后重试',
@@ -31,6 +38,9 @@ const MESSAGES: Partial<Record<ErrorCode | 'NETWORK_ERROR', string>> = {
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) {
     const known = MESSAGES[error.code as ErrorCode];
+    // WeChat's errcode is what an operator looks up (or quotes to support): keep it visible.
+    const errcode = error.code === 'WECHAT_API_ERROR' ? /errcode (-?\d+)(?: \((.*)\))?/.exec(error.message) : null;
+    if (known && errcode) return `${known}（微信错误码 ${errcode[1]}${errcode[2] ? `：${errcode[2]}` : ''}）`;
     if (known) return known;
     if (error.status >= 500) return MESSAGES.INTERNAL_ERROR!;
     return `请求失败（${error.code}）`;

@@ -52,7 +52,6 @@ declare module 'co-wechat-api' {
 
     createTmpQRCode(sceneId: number | string, expire: number): Promise<{ ticket: string; expire_seconds?: number; url: string }>;
     createLimitQRCode(sceneId: number | string): Promise<{ ticket: string; url: string }>;
-    showQRCodeURL(ticket: string): string;
 
     createMenu(menu: Json): Promise<Json>;
     getMenu(): Promise<Json>;

@@ -257,7 +257,8 @@ export function createWechatApi({ config, credentials, clock, sleep }: { config:
         ? await call('/cgi-bin/qrcode/create', () => api.createLimitQRCode(request.scene))
         : await call('/cgi-bin/qrcode/create', () => api.createTmpQRCode(request.scene, request.expireSeconds ?? 60));
       const expireSeconds = 'expire_seconds' in result && typeof result.expire_seconds === 'number' ? result.expire_seconds : null;
-      return { ticket: result.ticket, url: result.url, imageUrl: api.showQRCodeURL(result.ticket), expireSeconds };
+      // co-wechat-api's showQRCodeURL leaves the ticket unencoded; tickets hold + / = and WeChat wants them encoded.
+      return { ticket: result.ticket, url: result.url, imageUrl: `${api.mpPrefix}showqrcode?ticket=${encodeURIComponent(result.ticket)}`, expireSeconds };
     },
 
     async publishMenu(buttons: readonly MenuTopButton[]): Promise<void> {

@@ -46,11 +46,13 @@ export function toPush(fields: XmlFields): WechatPush {
 }
 
 // WeChat's retries carry the same key (WECHAT.md 1.4): messages by MsgId with the sender (MsgIds have collided
-// across users), events by sender, time, event and key (with the card code for card events).
+// across users), events by sender, time, event and key (with the card code for card events). Job-finish events
+// all come from one sender (mphelper) and can share a second, so their MsgID is part of the key.
 export function dedupeKey(push: WechatPush): string {
   if (push.msgType !== 'event' && push.msgId) return `m:${push.openId}:${push.msgId}`;
   const card = textField(push.fields, 'UserCardCode') ?? '';
-  const key = `e:${push.openId}:${push.createTime}:${push.event ?? push.msgType}:${push.eventKey ?? ''}:${card}`;
+  const job = textField(push.fields, 'MsgID') ?? textField(push.fields, 'MsgId') ?? '';
+  const key = `e:${push.openId}:${push.createTime}:${push.event ?? push.msgType}:${push.eventKey ?? ''}:${card}${job ? `:${job}` : ''}`;
   // A VIEW event's key is a whole URL: past the column's 191 characters, a digest keeps keys distinct.
   return key.length <= 191 ? key : `h:${createHash('sha256').update(key).digest('hex')}`;
 }

@@ -1,47 +1,47 @@
-import { randomBytes } from 'node:crypto';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { SandboxFollower, SandboxMenuButton } from '@fanbase/shared/contracts/sandbox';
+import type { FastifyPluginAsync } from 'fastify';
 import type { Clock } from '../../clock';
+import type { WechatConfig } from '../../config';
+import { acceptRawBodies } from './api-http';
+import { createApiRegistrar, DEFAULT_LIMITS, ghIdFor, type SandboxContext, type SandboxLimits } from './context';
+import { directoryRoutes } from './directory';
+import { menuRoutes } from './menu';
+import { messagingRoutes } from './messaging';
+import { oauthRoutes } from './oauth';
+import { createPusher, type DeliverToWechat, type SandboxLog } from './pusher';
+import { followerView, simRoutes } from './sim-routes';
+import { createSimulator } from './simulator';
+import { createPlatformState } from './state';
+import { createTokenIssuer } from './tokens';
 
-// The WeChat platform's side of the API, as Fanbase's sandbox plays it (ARCHITECTURE.md "The WeChat sandbox"):
-// WeChat's rules, WeChat's error codes. State is the platform's own and lives in this process, as WeChat's
-// lives on WeChat's servers. This part: credentials (access_token, stable_token) and a token-checked probe.
+// The WeChat platform's side, as Fanbase's sandbox plays it (ARCHITECTURE.md "The WeChat sandbox"): WeChat's
+// API at WeChat's paths with WeChat's rules and errcodes, the pushes WeChat sends to /wechat, and a follower
+// simulator. State is the platform's own and lives in this process, as WeChat's lives on WeChat's servers.
 
-const TOKEN_TTL_S = 7200;
-const STABLE_MIN_LEFT_S = 300;
-const FORCE_MIN_GAP_S = 30;
-const CLASSIC_OVERLAP_S = 300;
-
-interface IssuedToken {
-  value: string;
-  expiresAt: number;
-  /** When a newer token made this one stale; it keeps working for a grace period only. */
-  retiredAt?: number;
-  kind: 'stable' | 'classic';
+export interface SandboxPlatformOptions {
+  /** The account as configured: the sandbox plays the platform for exactly this AppID, secret, token and key. */
+  wechat: Pick<WechatConfig, 'appId' | 'appSecret'> & Partial<Pick<WechatConfig, 'token' | 'encodingAesKeys' | 'apiBase'>>;
+  clock: Clock;
+  /** How a push reaches the account's /wechat; without it the platform answers the API but pushes nothing. */
+  deliver?: DeliverToWechat;
+  log?: SandboxLog;
+  /** WeChat's quotas, lowered by tests. */
+  limits?: Partial<SandboxLimits>;
 }
 
-export interface SandboxStats {
-  stableTokenCalls: number;
-  forcedRefreshes: number;
-  classicTokenCalls: number;
-  apiCalls: number;
-}
-
-export function createSandboxPlatform({ appId, appSecret, clock }: { appId: string; appSecret: string; clock: Clock }) {
-  const tokens = new Map<string, IssuedToken>();
-  let stable: IssuedToken | null = null;
-  let lastForceAt = -Infinity;
-  let classic: IssuedToken | null = null;
-  const stats: SandboxStats = { stableTokenCalls: 0, forcedRefreshes: 0, classicTokenCalls: 0, apiCalls: 0 };
-  const injected: { path: string; errcode: number; times: number }[] = [];
-  const nowS = () => clock.now().getTime() / 1000;
-
-  const issue = (kind: IssuedToken['kind']): IssuedToken => {
-    const token: IssuedToken = { value: `sbx_${kind}_${randomBytes(48).toString('base64url')}`, expiresAt: nowS() + TOKEN_TTL_S, kind };
-    tokens.set(token.value, token);
-    return token;
+export function createSandboxPlatform({ wechat, clock, deliver, log, limits }: SandboxPlatformOptions) {
+  const account = {
+    appId: wechat.appId,
+    appSecret: wechat.appSecret,
+    token: wechat.token ?? '',
+    encodingAesKeys: wechat.encodingAesKeys ?? [],
+    ghId: ghIdFor(wechat.appId),
   };
-
-  const error = (reply: FastifyReply, errcode: number, errmsg: string) => reply.send({ errcode, errmsg: `${errmsg} rid: sandbox-${randomBytes(4).toString('hex')}` });
+  const state = createPlatformState(clock);
+  const tokens = createTokenIssuer({ appId: account.appId, appSecret: account.appSecret, nowS: () => clock.now().getTime() / 1000 });
+  const pusher = createPusher({ account, deliver, log, nowS: state.nowS });
+  const injected: { path: string; errcode: number; times: number }[] = [];
+  const menu: { current: SandboxMenuButton[] | null; id: number } = { current: null, id: 0 };
 
   function takeInjected(path: string): number | null {
     const i = injected.findIndex((e) => e.path === path);
@@ -51,70 +51,60 @@ export function createSandboxPlatform({ appId, appSecret, clock }: { appId: stri
     return entry.errcode;
   }
 
-  /** 0 when the token is good, else WeChat's errcode for it. */
-  function checkToken(value: unknown): number {
-    if (typeof value !== 'string' || value === '') return 41001;
-    const token = tokens.get(value);
-    if (!token) return 40001;
-    if (token.retiredAt !== undefined && nowS() > token.retiredAt) return 40001;
-    if (nowS() >= token.expiresAt) return 42001;
-    return 0;
+  /** The next `times` calls to `path` (after the token check) answer `errcode`, as WeChat does under load or quota. */
+  function failNext(path: string, errcode: number, times = 1): void {
+    injected.push({ path, errcode, times });
   }
 
+  const ctx: SandboxContext = {
+    account,
+    clock,
+    limits: { ...DEFAULT_LIMITS, ...limits },
+    state,
+    pusher,
+    mediaBase: `${(wechat.apiBase ?? '').replace(/\/+$/, '')}/_sim/media`,
+    api: createApiRegistrar({ tokens, takeInjected }),
+  };
+  const simulator = createSimulator(ctx, menu);
+
   const routes: FastifyPluginAsync = async (app) => {
-    app.post('/cgi-bin/stable_token', async (request, reply) => {
-      stats.stableTokenCalls++;
-      const body = (request.body ?? {}) as Record<string, unknown>;
-      if (body['grant_type'] !== 'client_credential') return error(reply, 40002, 'invalid grant_type');
-      if (body['appid'] !== appId) return error(reply, 40013, 'invalid appid');
-      if (body['secret'] !== appSecret) return error(reply, 40125, 'invalid appsecret');
-      const now = nowS();
-      if (body['force_refresh'] === true) {
-        if (now - lastForceAt < FORCE_MIN_GAP_S) return error(reply, 45011, 'api minute-quota reach limit');
-        lastForceAt = now;
-        stats.forcedRefreshes++;
-        if (stable) stable.retiredAt = now;
-        stable = issue('stable');
-      } else if (!stable || stable.retiredAt !== undefined || stable.expiresAt - now < STABLE_MIN_LEFT_S) {
-        stable = issue('stable');
-      }
-      return reply.send({ access_token: stable.value, expires_in: Math.floor(stable.expiresAt - now) });
+    // WeChat's API: raw JSON bodies (WeChat answers 47001 to what it cannot parse, not HTTP 400).
+    await app.register(async (api) => {
+      acceptRawBodies(api);
+      tokens.routes(api);
+      // A real, cheap, token-checked endpoint: WeChat's API server addresses.
+      ctx.api(api, 'GET', '/cgi-bin/get_api_domain_ip', () => ({ ip_list: ['101.89.47.18', '101.91.34.103'] }));
+      await messagingRoutes(ctx)(api);
+      await directoryRoutes(ctx)(api);
+      await menuRoutes(ctx, menu)(api);
+      await oauthRoutes(ctx)(api);
     });
-
-    app.get('/cgi-bin/token', async (request: FastifyRequest<{ Querystring: Record<string, string> }>, reply) => {
-      stats.classicTokenCalls++;
-      const q = request.query;
-      if (q['grant_type'] !== 'client_credential') return error(reply, 40002, 'invalid grant_type');
-      if (q['appid'] !== appId) return error(reply, 40013, 'invalid appid');
-      if (q['secret'] !== appSecret) return error(reply, 40125, 'invalid appsecret');
-      // Re-fetching retires the previous token, which keeps working for five minutes (WECHAT.md 1.8).
-      if (classic) classic.retiredAt = nowS() + CLASSIC_OVERLAP_S;
-      classic = issue('classic');
-      return reply.send({ access_token: classic.value, expires_in: TOKEN_TTL_S });
-    });
-
-    // A real, cheap, token-checked endpoint: WeChat's API server addresses.
-    app.get('/cgi-bin/get_api_domain_ip', async (request: FastifyRequest<{ Querystring: Record<string, string> }>, reply) => {
-      stats.apiCalls++;
-      const bad = checkToken(request.query['access_token']);
-      if (bad) return error(reply, bad, bad === 42001 ? 'access_token expired' : 'invalid credential, access_token is invalid or not latest');
-      const forced = takeInjected('/cgi-bin/get_api_domain_ip');
-      if (forced !== null) return error(reply, forced, forced === -1 ? 'system error' : 'injected by the sandbox');
-      return reply.send({ ip_list: ['101.89.47.18', '101.91.34.103'] });
-    });
+    // The simulator's JSON API, validated like Fanbase's own.
+    await app.register(simRoutes(ctx, { simulator, menu, failNext }));
   };
 
   return {
     routes,
-    stats,
+    stats: tokens.stats,
     /** As if another system force-refreshed the stable token: every token issued so far stops working. */
-    revokeAll() {
-      for (const token of tokens.values()) token.retiredAt = nowS();
-      stable = null;
-    },
-    /** The next `times` calls to `path` (after the token check) answer `errcode`, as WeChat does under load or quota. */
-    failNext(path: string, errcode: number, times = 1) {
-      injected.push({ path, errcode, times });
+    revokeAll: tokens.revokeAll,
+    failNext,
+    /** Resolves once every push under way (job-finish events) has been answered by /wechat. */
+    idle: pusher.idle,
+    /**
+     * A WeChat user for tests: following already (as if before Fanbase was connected, no push) when asked,
+     * and with the flags only WeChat knows (a 快照页 virtual user, a member who blocks template messages).
+     */
+    createFollower(options: { nickname?: string; subscribed?: boolean; snapshotUser?: boolean; blocksTemplates?: boolean } = {}): SandboxFollower {
+      const f = state.createFollower(options.nickname ? { nickname: options.nickname } : {});
+      if (options.subscribed) {
+        f.subscribed = true;
+        f.subscribeTime = state.nowS();
+        f.subscribeScene = 'ADD_SCENE_OTHERS';
+      }
+      f.snapshotUser = options.snapshotUser ?? false;
+      f.blocksTemplates = options.blocksTemplates ?? false;
+      return followerView(f);
     },
   };
 }
