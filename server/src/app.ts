@@ -26,6 +26,7 @@ import { errorHandlerPlugin } from './plugins/error-handler';
 import { frontendsPlugin } from './plugins/frontends';
 import { securityPlugin } from './plugins/security';
 import { createWechatApi } from './wechat/api/client';
+import { redactCredentials } from './wechat/api/redact';
 import { createCredentialStore } from './wechat/api/credentials';
 import { stableTokenFetcher } from './wechat/api/token-fetchers';
 import { createDispatcher, type Dispatcher } from './wechat/callback/dispatcher';
@@ -53,6 +54,16 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     logger: {
       level: config.logLevel,
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token'], censor: '[redacted]' },
+      // Credentials travel in WeChat's query strings (the sandbox receives them, OAuth returns a code): never logged.
+      serializers: {
+        req: (req: { method: string; url: string; host?: string; remoteAddress?: string; remotePort?: number }) => ({
+          method: req.method,
+          url: redactCredentials(req.url),
+          host: req.host,
+          remoteAddress: req.remoteAddress,
+          remotePort: req.remotePort,
+        }),
+      },
     },
     bodyLimit: config.bodyLimitBytes,
     // A hop count is accepted at run time though Fastify's types omit it.

@@ -3,6 +3,7 @@ import { systemClock } from '../../server/src/clock';
 import { createWechatApi } from '../../server/src/wechat/api/client';
 import type { CredentialStore } from '../../server/src/wechat/api/credentials';
 import { assertMemberTagCount, chunk, WechatLimitError } from '../../server/src/wechat/api/limits';
+import { redactCredentials } from '../../server/src/wechat/api/redact';
 
 const rules = (buttons: MenuTopButton[]) => validateMenu(buttons).map((p) => `${p.path}:${p.rule}`);
 
@@ -82,5 +83,14 @@ describe('WeChat size limits, checked before calling', () => {
     expect(() => assertMemberTagCount(19, 1)).not.toThrow();
     expect(() => assertMemberTagCount(19, 2)).toThrow(WechatLimitError);
     expect(chunk(Array.from({ length: 230 }, (_, i) => i), 100).map((c) => c.length)).toEqual([100, 100, 30]);
+  });
+});
+
+describe('credentials in URLs', () => {
+  it('are redacted before anything reaches a log', () => {
+    expect(redactCredentials('/sandbox/wechat/cgi-bin/menu/create?access_token=sbx_abc.DEF-1&x=1')).toBe('/sandbox/wechat/cgi-bin/menu/create?access_token=[redacted]&x=1');
+    expect(redactCredentials('/sns/oauth2/access_token?appid=wx1&secret=s3cr3t&code=0a1b&grant_type=authorization_code')).toBe('/sns/oauth2/access_token?appid=wx1&secret=[redacted]&code=[redacted]&grant_type=authorization_code');
+    expect(redactCredentials('url: https://api.weixin.qq.com/cgi-bin/user/get?next_openid=&access_token=TOKEN, status code: 404')).toBe('url: https://api.weixin.qq.com/cgi-bin/user/get?next_openid=&access_token=[redacted], status code: 404');
+    expect(redactCredentials('errcode=40001&qrcode=1')).toBe('errcode=40001&qrcode=1');
   });
 });

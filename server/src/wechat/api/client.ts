@@ -10,6 +10,7 @@ import { withAccessToken } from './call';
 import type { CredentialFetcher, CredentialStore } from './credentials';
 import { WechatApiError } from './errors';
 import { wechatHttp } from './http';
+import { redactCredentials } from './redact';
 import {
   assertAccountTagCount,
   assertClientMsgId,
@@ -67,7 +68,6 @@ export interface OAuthGrant {
   isSnapshotUser: boolean;
 }
 
-const redact = (text: string) => text.replace(/(access_token|secret)=[^&\s"]*/g, '$1=[redacted]');
 
 /**
  * The one way Fanbase reaches WeChat's API (WECHAT.md 3.2, 3.4): co-wechat-api as the endpoint catalogue, its base
@@ -317,9 +317,9 @@ function toUser(raw: Record<string, unknown>): WechatUser {
 
 /** co-wechat-api throws plain Errors (`name` WeChatAPIError, `code` = errcode); transport failures have no code. */
 function toApiError(err: unknown, path: string): unknown {
-  if (err instanceof WechatApiError) return new WechatApiError(err.errcode, redact(err.errmsg), err.path, err.body);
+  if (err instanceof WechatApiError) return new WechatApiError(err.errcode, redactCredentials(err.errmsg), err.path, err.body);
   if (!(err instanceof Error)) return err;
   const code = (err as { code?: unknown }).code;
   const errcode = typeof code === 'number' ? code : -1;
-  return new WechatApiError(errcode, redact(err.message), path);
+  return new WechatApiError(errcode, redactCredentials(err.message), path);
 }
