@@ -143,6 +143,27 @@ describe('WeChat XML', () => {
     expect(fields).toEqual({ Event: 'scancode_waitmsg', ScanCodeInfo: { ScanType: 'qrcode', ScanResult: 'a & b <c> 中文' }, Content: 'x &amp; y &foo;' });
   });
 
+  it('reads what else well-formed XML may hold: a declaration, a BOM, comments, attributes, empty and repeated elements', () => {
+    const fields = parseWechatXml(
+      '\uFEFF<?xml version="1.0" encoding="UTF-8"?>\n<!-- pushed --><xml><Empty/><Blank></Blank><Tagged kind="x" n=\'1\'>v</Tagged><SendPicsInfo><Count>2</Count><PicList><item><PicMd5Sum>a</PicMd5Sum></item><item><PicMd5Sum>b</PicMd5Sum></item></PicList></SendPicsInfo><!-- end --></xml>\n',
+    );
+    expect(fields).toEqual({ Empty: '', Blank: '', Tagged: 'v', SendPicsInfo: { Count: '2', PicList: { item: [{ PicMd5Sum: 'a' }, { PicMd5Sum: 'b' }] } } });
+    expect(Object.getPrototypeOf(fields)).toBeNull();
+  });
+
+  it.each([
+    ['elements nested 17 deep', `<xml>${'<a>'.repeat(16)}x${'</a>'.repeat(16)}</xml>`, /nested deeper than 16/],
+    ['a character reference beyond Unicode', '<xml><a>&#x110000;</a></xml>', /out of range/],
+    ['text mixed with elements', '<xml><a>text<b>1</b></a></xml>', /Mixed text/],
+    ['a DTD after the root has begun', '<xml><!DOCTYPE x><a>1</a></xml>', /DTD/],
+    ['an unclosed CDATA section', '<xml><a><![CDATA[x</a></xml>', /unclosed CDATA/],
+    ['a bare ampersand', '<xml><a>AT&T</a></xml>', /bare "&"/],
+    ['a constructor element', '<xml><constructor>1</constructor></xml>', /not accepted/],
+  ])('refuses %s', (_name, text, message) => {
+    expect(() => parseWechatXml(text)).toThrow(WechatXmlError);
+    expect(() => parseWechatXml(text)).toThrow(message);
+  });
+
   it.each([
     ['a DTD', '<!DOCTYPE xml><xml><a>1</a></xml>', /DTD/],
     ['an external entity', '<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><xml><a>&xxe;</a></xml>', /DTD/],

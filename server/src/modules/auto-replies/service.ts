@@ -77,7 +77,14 @@ export function withinHours(hhmm: string, from: string | null, to: string | null
 // does not pay a query per message.
 export function createAutoReplyService({ db, clock, audit, timeZone, cacheTtlMs = 3000 }: { db: DataSource; clock: Clock; audit: AuditLog; timeZone: string; cacheTtlMs?: number }) {
   const repo = db.getRepository(AutoReplyEntity);
-  const localTime = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const formatter = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  // Formatting in a time zone is slow next to the rest of a reply; the answer changes once a minute.
+  let minute = { start: NaN, hhmm: '' };
+  const localTime = (at: Date) => {
+    const start = Math.floor(at.getTime() / 60_000);
+    if (start !== minute.start) minute = { start, hhmm: formatter.format(at) };
+    return minute.hhmm;
+  };
   const listeners: HandoffListener[] = [];
   let cache: { loadedAt: number; rules: CompiledRule[] } | null = null;
   let loading: Promise<CompiledRule[]> | null = null;
@@ -104,7 +111,7 @@ export function createAutoReplyService({ db, clock, audit, timeZone, cacheTtlMs 
 
   /** The rule that answers, or null. Keyword rules by priority; the default only when no keyword matched. */
   async function pick(event: 'text' | 'message' | 'subscribe', content: string, at: Date): Promise<AutoReplyRow | null> {
-    const hhmm = localTime.format(at);
+    const hhmm = localTime(at);
     const live = (await rules()).filter((r) => withinHours(hhmm, r.row.activeFrom, r.row.activeTo));
     if (event === 'subscribe') return live.find((r) => r.row.kind === 'welcome')?.row ?? null;
     if (event === 'text') {
