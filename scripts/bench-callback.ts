@@ -5,7 +5,7 @@
 // Prints a table, the ratios and the targets; exits non-zero when a target fails. Settings (env):
 // BENCH_SECONDS (measured window, default 10), BENCH_WARMUP_SECONDS (3), BENCH_CONNECTIONS (50),
 // BENCH_MYSQL_URL (mysql://root@127.0.0.1:3306), BENCH_CPU_PROF=1 (profile Fanbase, print its top costs).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -70,8 +70,13 @@ async function main(): Promise<void> {
   const ensureRunning = () => {
     if (cleaning) throw new Error('interrupted');
   };
+  // MariaDB serves the Fanbase cases from the load generator's core, so that every server under test has core
+  // SERVER_CORE to itself as (a) and (p) do. Its own affinity is put back afterwards (BENCH_PIN_DB=0: leave it).
+  let restoreDb: (() => void) | null = null;
   const cleanup = () =>
     (cleaning ??= (async () => {
+      restoreDb?.();
+      restoreDb = null;
       stopLoad();
       await stopAll();
       if (database) {
@@ -90,17 +95,29 @@ async function main(): Promise<void> {
       void cleanup().finally(() => process.exit(130));
     });
   }
-  process.on('exit', killAllSync);
+  process.on('exit', () => {
+    restoreDb?.();
+    killAllSync();
+  });
 
   const mariadbVersion = await serverVersion();
   const mariadbPid = findProcess(['mariadbd', 'mysqld']);
   const watch: Record<string, number> = mariadbPid ? { mariadb: mariadbPid } : {};
+  let dbPlacement = 'MariaDB unpinned';
+  if (mariadbPid && process.env['BENCH_PIN_DB'] !== '0') {
+    const mask = /affinity mask: ([0-9a-f]+)/i.exec(spawnSync('taskset', ['-p', String(mariadbPid)], { encoding: 'utf8' }).stdout ?? '')?.[1];
+    const pinned = mask ? spawnSync('taskset', ['-a', '-p', '-c', String(LOADGEN_CORE), String(mariadbPid)], { encoding: 'utf8' }) : null;
+    if (mask && pinned?.status === 0) {
+      restoreDb = () => void spawnSync('taskset', ['-a', '-p', mask, String(mariadbPid)]);
+      dbPlacement = `MariaDB on core ${LOADGEN_CORE} for the run (its affinity ${mask} restored after)`;
+    } else dbPlacement = 'MariaDB unpinned (could not set its affinity)';
+  }
   const versions = (names: string[]) => names.map((n) => `${n} ${(require(`${n}/package.json`) as { version: string }).version}`).join(', ');
   const cpus = os.cpus();
   console.log('Fanbase WeChat callback benchmark');
   console.log(`  machine     ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Linux ${os.release()}`);
   console.log(`  software    Node ${process.version}, MariaDB ${mariadbVersion}, ${versions(['fastify', 'koa', 'co-wechat', 'autocannon'])}`);
-  console.log(`  placement   servers on core ${SERVER_CORE}, load generator on core ${allowedCpus('self')} (this process), MariaDB unpinned (pid ${mariadbPid ?? 'not found'})`);
+  console.log(`  placement   servers on core ${SERVER_CORE}, load generator on core ${allowedCpus('self')} (this process), ${dbPlacement} (pid ${mariadbPid ?? 'not found'})`);
   console.log(`  load        ${connections} connections, ${warmupSeconds} s warm-up then ${seconds} s measured per case, every message distinct (MsgId), from ${OPENIDS} openids`);
   if (profileDir) console.log(`  profiling   Fanbase runs with --cpu-prof (slower than normal), profiles in ${profileDir}`);
   console.log('');

@@ -113,7 +113,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   // Modules register their handlers on the app's dispatcher; a test that brings its own keeps only its handlers.
   const dispatcher = overrides.wechat?.dispatcher ?? createDispatcher();
   if (!overrides.wechat?.dispatcher) autoReplies.register(dispatcher);
-  const inbox = createInbox({ db, clock, sinks: overrides.wechat?.sinks ?? [] });
+  const inbox = createInbox({ db, clock, sinks: overrides.wechat?.sinks ?? [], onError: (err, id) => app.log.error({ err, inboundId: id }, 'wechat_inbound completion not written') });
   const lateReplies: LateReplySink = overrides.wechat?.lateReplies ?? customMessageLateReplies({ wechat, log: app.log });
   await app.register(wechatCallbackRoutes({ config: config.wechat, clock, inbox, dispatcher, lateReplies }));
 

@@ -60,3 +60,16 @@ export async function createTestDatabase(options: { engine?: TestEngine; migrate
     },
   };
 }
+
+/**
+ * The wechat_inbound rows of one sender once their completions have landed: the callback writes a push's outcome
+ * just after answering WeChat (see server/src/wechat/callback/inbox.ts), so a test reading right after its
+ * request waits for that write, for up to 2 s.
+ */
+export async function settledInbound<T extends { status: string }>(db: DataSource, sql: string, params: unknown[]): Promise<T[]> {
+  for (let i = 0; ; i++) {
+    const rows = (await db.query(sql, params)) as T[];
+    if (i >= 40 || rows.every((r) => r.status !== 'processing')) return rows;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

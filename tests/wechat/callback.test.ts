@@ -8,6 +8,7 @@ import { sha1Signature } from '../../server/src/wechat/callback/signature';
 import { parseWechatXml } from '../../server/src/wechat/callback/xml';
 import { signPush, type PushMode } from '../../server/src/wechat/sandbox/push-signer';
 import { startSecondInstance, startTestApp, type TestApp } from '../support/app';
+import { settledInbound } from '../support/database';
 import { describeOnMysql } from '../support/engine';
 
 const ACCOUNT = { token: SANDBOX_WECHAT.token, appId: SANDBOX_WECHAT.appId, encodingAesKey: SANDBOX_WECHAT.encodingAesKey };
@@ -53,7 +54,7 @@ describe('the /wechat callback', () => {
   afterAll(() => t.close());
 
   const rows = async (openId: string) =>
-    (await t.db.dataSource.query('SELECT status, reply, msg_id AS msgId FROM wechat_inbound WHERE open_id = ? ORDER BY id', [openId])) as { status: string; reply: string | null; msgId: string }[];
+    settledInbound<{ status: string; reply: string | null; msgId: string }>(t.db.dataSource, 'SELECT status, reply, msg_id AS msgId FROM wechat_inbound WHERE open_id = ? ORDER BY id', [openId]);
 
   it('answers URL verification with the echostr, and refuses a wrong or missing signature', async () => {
     const q = signPush(ACCOUNT, text('x')).query;

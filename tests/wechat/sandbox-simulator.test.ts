@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import Fastify from 'fastify';
 import type { FeedMessage, SandboxFollower } from '@fanbase/shared/contracts/sandbox';
 import { createDispatcher } from '../../server/src/wechat/callback/dispatcher';
+import { settledInbound } from '../support/database';
 import { startTestApp, type TestApp } from '../support/app';
 
 // The follower simulator mounted in the app: actions become the pushes WeChat sends to Fanbase's /wechat
@@ -55,7 +56,7 @@ describe('WeChat sandbox: the follower simulator', () => {
     return res.json() as { status: number; reply: FeedMessage | null };
   };
   const pushes = async (openId: string) =>
-    ((await t.db.dataSource.query('SELECT msg_type AS msgType, event, msg_id AS msgId, status, payload FROM wechat_inbound WHERE open_id = ? ORDER BY id', [openId])) as {
+    ((await settledInbound<{ status: string } & Record<string, unknown>>(t.db.dataSource, 'SELECT msg_type AS msgType, event, msg_id AS msgId, status, payload FROM wechat_inbound WHERE open_id = ? ORDER BY id', [openId])) as unknown as {
       msgType: string;
       event: string | null;
       msgId: string | null;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { EntitySchema, type DataSource, type EntityManager } from 'typeorm';
 import type { Clock } from '../../clock';
 import { createBatcher } from '../../db/batcher';
+import { rawQuery } from '../../db/raw';
 import { dedupeKey, type InboundSink, type WechatPush } from './push';
 
 export type InboundStatus = 'processing' | 'replied' | 'no_reply' | 'deferred' | 'failed';
@@ -46,6 +47,8 @@ export const InboundRecordEntity = new EntitySchema<InboundRecord>({
   },
 });
 
+const MAX_BATCH = 64;
+
 export type Claim = { fresh: true; id: string } | { fresh: false; reply: string | null };
 
 interface Completion {
@@ -60,7 +63,17 @@ interface Completion {
 // together with one INSERT IGNORE, and the token that batch wrote tells which rows are its own. A batch and
 // the timeline hand-off of its pushes commit in one transaction; if it fails, each push is retried alone so
 // one bad push cannot fail the others.
-export function createInbox({ db, clock, sinks }: { db: DataSource; clock: Clock; sinks: readonly InboundSink[] }) {
+export function createInbox({
+  db,
+  clock,
+  sinks,
+  onError = (err) => console.error('wechat_inbound completion not written', err),
+}: {
+  db: DataSource;
+  clock: Clock;
+  sinks: readonly InboundSink[];
+  onError?: (err: unknown, id: string) => void;
+}) {
   // Hand-written SQL on this path: it runs for every push WeChat sends, and building it with TypeORM's query
   // builder cost more CPU than the rest of the callback together (npm run bench:callback).
   const mysql = db.options.type === 'mysql';
@@ -69,7 +82,22 @@ export function createInbox({ db, clock, sinks }: { db: DataSource; clock: Clock
   const INSERT = `INSERT ${mysql ? 'IGNORE' : 'OR IGNORE'} INTO wechat_inbound (dedupe_key, open_id, msg_type, event, msg_id, wechat_create_time, payload, status, claim_token, received_at) VALUES `;
   const placeholders = (count: number, width: number) => Array.from({ length: count }, () => `(${Array.from({ length: width }, () => '?').join(', ')})`).join(', ');
 
-  async function claimTogether(m: EntityManager, pushes: WechatPush[]): Promise<Claim[]> {
+  const pooled = rawQuery(db);
+  const pooledText = rawQuery(db, { prepared: false });
+  const pending = new Map<string, Completion>();
+  let returning: Promise<boolean> | null = null;
+  const supportsReturning = () =>
+    (returning ??= mysql
+      ? pooledText<{ v: string }[]>('SELECT VERSION() AS v', []).then(([row]) => {
+          const m = /^(\d+)\.(\d+).*MariaDB/i.exec(row?.v ?? '');
+          return !!m && (Number(m[1]) > 10 || (Number(m[1]) === 10 && Number(m[2]) >= 5));
+        })
+      : Promise.resolve(false));
+
+  async function claimTogether(m: EntityManager | null, pushes: WechatPush[]): Promise<Claim[]> {
+    const inTransaction = <T>(sql: string, params: unknown[]) => m!.query(sql, params) as Promise<T>;
+    const query = m ? inTransaction : pooled;
+    const rare = m ? inTransaction : pooledText;
     const token = randomBytes(12).toString('base64url');
     const keys = pushes.map(dedupeKey);
     // A retry that arrives in the same batch as its original is a duplicate of it, decided here.
@@ -81,22 +109,35 @@ export function createInbox({ db, clock, sinks }: { db: DataSource; clock: Clock
       const push = pushes[i]!;
       params.push(keys[i], push.openId, push.msgType.slice(0, 32), push.event?.slice(0, 64) ?? null, push.msgId ?? null, push.createTime, JSON.stringify(push.fields), 'processing', token, now);
     }
-    await m.query(INSERT + placeholders(firstIndex.size, 10), params);
-    const stored = (await m.query(`SELECT id, dedupe_key AS k, claim_token AS t, reply FROM wechat_inbound WHERE dedupe_key IN (${[...firstIndex.keys()].map(() => '?').join(', ')})`, [
-      ...firstIndex.keys(),
-    ])) as { id: number | string; k: string; t: string | null; reply: string | null }[];
-    const byKey = new Map(stored.map((r) => [r.k, r]));
+    const inserted = new Map<string, string>();
+    const existing = new Map<string, string | null>();
+    if (await supportsReturning()) {
+      // MariaDB answers the rows this statement inserted: one round trip, and a second only for duplicates.
+      const rows = await query<{ id: number | string; dedupe_key: string }[]>(`${INSERT}${placeholders(firstIndex.size, 10)} RETURNING id, dedupe_key`, params);
+      for (const r of rows) inserted.set(r.dedupe_key, String(r.id));
+    } else {
+      await query(INSERT + placeholders(firstIndex.size, 10), params);
+    }
+    const unresolved = [...firstIndex.keys()].filter((key) => !inserted.has(key));
+    if (unresolved.length > 0) {
+      const stored = await rare<{ id: number | string; k: string; t: string | null; reply: string | null }[]>(
+        `SELECT id, dedupe_key AS k, claim_token AS t, reply FROM wechat_inbound WHERE dedupe_key IN (${unresolved.map(() => '?').join(', ')})`,
+        unresolved,
+      );
+      for (const r of stored) (r.t === token ? inserted.set(r.k, String(r.id)) : existing.set(r.k, r.reply ?? pending.get(String(r.id))?.reply ?? null));
+    }
     const claims = keys.map((key, i): Claim => {
-      const found = byKey.get(key);
-      if (!found) throw new Error(`wechat_inbound row for ${key} neither inserted nor found`);
-      return firstIndex.get(key) === i && found.t === token ? { fresh: true, id: String(found.id) } : { fresh: false, reply: found.reply };
+      const id = inserted.get(key);
+      if (id !== undefined && firstIndex.get(key) === i) return { fresh: true, id };
+      if (id === undefined && !existing.has(key)) throw new Error(`wechat_inbound row for ${key} neither inserted nor found`);
+      return { fresh: false, reply: existing.get(key) ?? null };
     });
-    for (let i = 0; i < pushes.length; i++) if (claims[i]!.fresh) for (const sink of sinks) await sink.onPush(pushes[i]!, m);
+    for (let i = 0; i < pushes.length; i++) if (claims[i]!.fresh) for (const sink of sinks) await sink.onPush(pushes[i]!, m!);
     return claims;
   }
 
   const claimBatch = async (pushes: WechatPush[]): Promise<Claim[]> => {
-    const run = (list: WechatPush[]) => (sinks.length > 0 ? db.transaction((m) => claimTogether(m, list)) : claimTogether(db.manager, list));
+    const run = (list: WechatPush[]) => (sinks.length > 0 ? db.transaction((m) => claimTogether(m, list)) : claimTogether(null, list));
     try {
       return await run(pushes);
     } catch (err) {
@@ -110,7 +151,7 @@ export function createInbox({ db, clock, sinks }: { db: DataSource; clock: Clock
     const cases = (pick: (c: Completion) => unknown) => ({ sql: `CASE id ${items.map(() => 'WHEN ? THEN ?').join(' ')} END`, params: items.flatMap((c) => [c.id, pick(c)]) });
     const status = cases((c) => c.status);
     const reply = cases((c) => c.reply);
-    await db.query(`UPDATE wechat_inbound SET status = ${status.sql}, reply = ${reply.sql}, completed_at = ? WHERE id IN (${items.map(() => '?').join(', ')})`, [
+    await pooled(`UPDATE wechat_inbound SET status = ${status.sql}, reply = ${reply.sql}, completed_at = ? WHERE id IN (${items.map(() => '?').join(', ')})`, [
       ...status.params,
       ...reply.params,
       when,
@@ -119,12 +160,33 @@ export function createInbox({ db, clock, sinks }: { db: DataSource; clock: Clock
     return items.map(() => undefined);
   };
 
-  const claim = createBatcher(claimBatch);
-  const complete = createBatcher(completeBatch);
+  // At most 64 rows a statement: each batch size is its own prepared statement on each connection.
+  const claim = createBatcher(claimBatch, { maxBatch: MAX_BATCH, parallel: 4 });
+
+  // Completions are written behind the reply: WeChat has its answer as soon as the handler has one, and the
+  // record follows within one round trip, batched with the others. Until it lands, a retry on this instance
+  // reads the reply from `pending`; WeChat's own retries come seconds later, long after it has landed.
+  const writing = new Set<Promise<void>>();
+  const write = createBatcher(completeBatch, { parallel: 1, maxBatch: MAX_BATCH });
 
   return {
     claim,
-    complete: (id: string, status: Completion['status'], reply: string | null = null) => complete({ id, status, reply }),
+    /** Records how a push ended; returns at once (see `settle`). */
+    complete(id: string, status: Completion['status'], reply: string | null = null): void {
+      const completion = { id, status, reply };
+      pending.set(id, completion);
+      const done: Promise<void> = write(completion)
+        .catch((err: unknown) => onError(err, id))
+        .finally(() => {
+          if (pending.get(id) === completion) pending.delete(id);
+          writing.delete(done);
+        });
+      writing.add(done);
+    },
+    /** Resolves once every completion recorded so far is written (graceful shutdown, tests). */
+    async settle(): Promise<void> {
+      while (writing.size > 0) await Promise.all([...writing]);
+    },
   };
 }
 

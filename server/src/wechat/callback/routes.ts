@@ -87,7 +87,7 @@ export function wechatCallbackRoutes({ config, clock, inbox, dispatcher, lateRep
     try {
       const outcome = await Promise.race([work, late]);
       if (outcome === 'late') {
-        await inbox.complete(id, 'deferred');
+        inbox.complete(id, 'deferred');
         void work
           .then(async (reply) => {
             if (reply) await lateReplies.deliver(push, reply);
@@ -96,12 +96,12 @@ export function wechatCallbackRoutes({ config, clock, inbox, dispatcher, lateRep
         return null;
       }
       const xml = outcome ? renderReply(outcome, push, clock.now()) : null;
-      await inbox.complete(id, xml ? 'replied' : 'no_reply', xml);
+      inbox.complete(id, xml ? 'replied' : 'no_reply', xml);
       return xml;
     } catch (err) {
       // The member sees nothing rather than WeChat's "service unavailable"; the failure is logged and kept.
       log.error({ err, inboundId: id }, 'WeChat handler failed');
-      await inbox.complete(id, 'failed').catch(() => undefined);
+      inbox.complete(id, 'failed');
       return null;
     } finally {
       clearTimeout(timer);
@@ -109,6 +109,8 @@ export function wechatCallbackRoutes({ config, clock, inbox, dispatcher, lateRep
   }
 
   return async (app) => {
+    // Completions are written behind the replies: the last ones land before the database closes.
+    app.addHook('onClose', () => inbox.settle());
     app.removeAllContentTypeParsers();
     app.addContentTypeParser(['text/xml', 'application/xml', 'text/plain'], { parseAs: 'string', bodyLimit: CALLBACK_BODY_LIMIT }, (_req, body, done) => done(null, body));
 

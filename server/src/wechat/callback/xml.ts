@@ -31,114 +31,133 @@ const malformed = (what: string, at: number) => new WechatXmlError(`Malformed XM
 
 /** Parses a WeChat push: one `<xml>` root whose children become string fields (nested ones as objects). */
 export function parseWechatXml(text: string): XmlFields {
-  let i = 0;
-  const n = text.length;
+  const r = new Reader(text);
+  r.skipProlog();
+  if (r.i >= text.length || text.charCodeAt(r.i) !== 0x3c) throw malformed('no root element', r.i);
+  const root = r.element(1);
+  const rootName = r.lastName;
+  for (;;) {
+    r.skipSpace();
+    if (text.startsWith('<!--', r.i)) r.skipComment();
+    else break;
+  }
+  if (r.i < text.length) throw malformed('content after the root element', r.i);
+  if (rootName !== 'xml') throw new WechatXmlError('The document root must be <xml>');
+  if (typeof root !== 'object' || Array.isArray(root)) {
+    if (root === '') return Object.create(null) as XmlFields;
+    throw new WechatXmlError('<xml> must contain fields');
+  }
+  return root;
+}
 
-  const skipSpace = () => {
-    while (i < n) {
-      const c = text.charCodeAt(i);
+// A cursor over the text; methods rather than closures so a parse allocates only what it returns.
+class Reader {
+  i = 0;
+  /** The name of the element `element` last read. */
+  lastName = '';
+
+  constructor(private readonly text: string) {}
+
+  skipSpace(): void {
+    const { text } = this;
+    while (this.i < text.length) {
+      const c = text.charCodeAt(this.i);
       if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
-      i++;
+      this.i++;
     }
-  };
-  // Before the root: a BOM, the XML declaration, comments and space; never a DOCTYPE.
-  const skipProlog = () => {
-    if (text.charCodeAt(0) === 0xfeff) i = 1;
+  }
+
+  /** Before the root: a BOM, the XML declaration, comments and space; never a DOCTYPE. */
+  skipProlog(): void {
+    const { text } = this;
+    if (text.charCodeAt(0) === 0xfeff) this.i = 1;
     for (;;) {
-      skipSpace();
-      if (text.startsWith('<?xml', i)) {
-        const end = text.indexOf('?>', i);
-        if (end < 0) throw malformed('unclosed declaration', i);
-        i = end + 2;
-      } else if (text.startsWith('<!--', i)) {
-        skipComment();
-      } else if (text.startsWith('<!', i) && !text.startsWith('<![CDATA[', i)) {
+      this.skipSpace();
+      if (text.startsWith('<?xml', this.i)) {
+        const end = text.indexOf('?>', this.i);
+        if (end < 0) throw malformed('unclosed declaration', this.i);
+        this.i = end + 2;
+      } else if (text.startsWith('<!--', this.i)) {
+        this.skipComment();
+      } else if (text.startsWith('<!', this.i) && !text.startsWith('<![CDATA[', this.i)) {
         throw new WechatXmlError('DTDs and entity declarations are not accepted');
       } else return;
     }
-  };
-  const skipComment = () => {
-    const end = text.indexOf('-->', i + 4);
-    if (end < 0) throw malformed('unclosed comment', i);
-    i = end + 3;
-  };
-  const readName = () => {
-    NAME.lastIndex = i;
-    const m = NAME.exec(text);
-    if (!m) throw malformed('an element name was expected', i);
-    i = NAME.lastIndex;
-    return m[0];
-  };
-  const decode = (raw: string, at: number): string => {
-    if (raw.indexOf('&') < 0) return raw;
-    let out = '';
-    let from = 0;
-    for (let amp = raw.indexOf('&'); amp >= 0; amp = raw.indexOf('&', from)) {
-      ENTITY.lastIndex = amp;
-      const m = ENTITY.exec(raw);
-      if (!m) throw new WechatXmlError(`Malformed XML: an undeclared entity or a bare "&" at offset ${at + amp}`);
-      const code = m[2] !== undefined ? Number(m[2]) : m[3] !== undefined ? parseInt(m[3], 16) : -1;
-      if (code > 0x10ffff) throw malformed('a character reference out of range', at + amp);
-      out += raw.slice(from, amp) + (code >= 0 ? String.fromCodePoint(code) : NAMED[m[1]!]);
-      from = ENTITY.lastIndex;
-    }
-    return out + raw.slice(from);
-  };
+  }
 
-  // Reads the element whose "<" is at i; returns its name and value.
-  const element = (depth: number): [string, XmlNode] => {
-    if (depth > MAX_DEPTH) throw malformed(`elements nested deeper than ${MAX_DEPTH}`, i);
-    i++; // "<"
-    const name = readName();
+  skipComment(): void {
+    const end = this.text.indexOf('-->', this.i + 4);
+    if (end < 0) throw malformed('unclosed comment', this.i);
+    this.i = end + 3;
+  }
+
+  readName(): string {
+    NAME.lastIndex = this.i;
+    const m = NAME.exec(this.text);
+    if (!m) throw malformed('an element name was expected', this.i);
+    this.i = NAME.lastIndex;
+    return m[0];
+  }
+
+  /** Reads the element whose "<" is at the cursor and returns its value; its name is left in `lastName`. */
+  element(depth: number): XmlNode {
+    const { text } = this;
+    if (depth > MAX_DEPTH) throw malformed(`elements nested deeper than ${MAX_DEPTH}`, this.i);
+    this.i++; // "<"
+    const name = this.readName();
     if (FORBIDDEN_NAMES.has(name)) throw new WechatXmlError(`Malformed XML: the element name "${name}" is not accepted`);
-    ATTRIBUTES.lastIndex = i;
+    ATTRIBUTES.lastIndex = this.i;
     ATTRIBUTES.exec(text);
-    i = ATTRIBUTES.lastIndex;
-    if (text.startsWith('/>', i)) {
-      i += 2;
-      return [name, ''];
+    this.i = ATTRIBUTES.lastIndex;
+    if (text.startsWith('/>', this.i)) {
+      this.i += 2;
+      this.lastName = name;
+      return '';
     }
-    if (text.charCodeAt(i) !== 0x3e) throw malformed(`"<${name}" is not closed`, i);
-    i++;
+    if (text.charCodeAt(this.i) !== 0x3e) throw malformed(`"<${name}" is not closed`, this.i);
+    this.i++;
     let value = '';
     let hasText = false;
     let children: XmlFields | null = null;
     for (;;) {
-      const lt = text.indexOf('<', i);
-      if (lt < 0) throw malformed(`<${name}> is not closed`, i);
-      if (lt > i) {
-        const raw = text.slice(i, lt);
-        if (raw.trim() !== '') hasText = true;
-        value += decode(raw, i);
-        i = lt;
+      const lt = text.indexOf('<', this.i);
+      if (lt < 0) throw malformed(`<${name}> is not closed`, this.i);
+      if (lt > this.i) {
+        const raw = text.slice(this.i, lt);
+        if (!hasText && raw.trim() !== '') hasText = true;
+        value += decode(raw, this.i);
+        this.i = lt;
       }
-      if (text.startsWith('</', i)) {
-        i += 2;
-        const closing = readName();
-        skipSpace();
-        if (closing !== name || text.charCodeAt(i) !== 0x3e) throw malformed(`</${closing}> does not close <${name}>`, i);
-        i++;
+      if (text.charCodeAt(this.i + 1) === 0x2f) {
+        // "</"
+        this.i += 2;
+        const closing = this.readName();
+        this.skipSpace();
+        if (closing !== name || text.charCodeAt(this.i) !== 0x3e) throw malformed(`</${closing}> does not close <${name}>`, this.i);
+        this.i++;
+        this.lastName = name;
         if (children) {
           if (hasText) throw new WechatXmlError('Mixed text and elements are not expected');
-          return [name, children];
+          return children;
         }
-        return [name, value];
+        return value;
       }
-      if (text.startsWith('<![CDATA[', i)) {
-        const end = text.indexOf(']]>', i + 9);
-        if (end < 0) throw malformed('unclosed CDATA section', i);
-        value += text.slice(i + 9, end);
+      if (text.startsWith('<![CDATA[', this.i)) {
+        const end = text.indexOf(']]>', this.i + 9);
+        if (end < 0) throw malformed('unclosed CDATA section', this.i);
+        value += text.slice(this.i + 9, end);
         hasText = true;
-        i = end + 3;
+        this.i = end + 3;
         continue;
       }
-      if (text.startsWith('<!--', i)) {
-        skipComment();
+      if (text.startsWith('<!--', this.i)) {
+        this.skipComment();
         continue;
       }
-      if (text.startsWith('<!', i)) throw new WechatXmlError('DTDs and entity declarations are not accepted');
-      if (text.startsWith('<?', i)) throw malformed('a processing instruction', i);
-      const [childName, childValue] = element(depth + 1);
+      if (text.startsWith('<!', this.i)) throw new WechatXmlError('DTDs and entity declarations are not accepted');
+      if (text.startsWith('<?', this.i)) throw malformed('a processing instruction', this.i);
+      const childValue = this.element(depth + 1);
+      const childName = this.lastName;
       children ??= Object.create(null) as XmlFields;
       const existing = children[childName];
       // A repeated element (Articles' items, SendPicsInfo's PicList) becomes a list, in document order.
@@ -146,23 +165,24 @@ export function parseWechatXml(text: string): XmlFields {
       else if (Array.isArray(existing)) existing.push(childValue);
       else children[childName] = [existing, childValue];
     }
-  };
+  }
+}
 
-  skipProlog();
-  if (i >= n || text.charCodeAt(i) !== 0x3c) throw malformed('no root element', i);
-  const [rootName, root] = element(1);
-  for (;;) {
-    skipSpace();
-    if (text.startsWith('<!--', i)) skipComment();
-    else break;
+/** Text with XML's five entities and character references decoded; anything else with "&" is refused. */
+function decode(raw: string, at: number): string {
+  if (raw.indexOf('&') < 0) return raw;
+  let out = '';
+  let from = 0;
+  for (let amp = raw.indexOf('&'); amp >= 0; amp = raw.indexOf('&', from)) {
+    ENTITY.lastIndex = amp;
+    const m = ENTITY.exec(raw);
+    if (!m) throw new WechatXmlError(`Malformed XML: an undeclared entity or a bare "&" at offset ${at + amp}`);
+    const code = m[2] !== undefined ? Number(m[2]) : m[3] !== undefined ? parseInt(m[3], 16) : -1;
+    if (code > 0x10ffff) throw malformed('a character reference out of range', at + amp);
+    out += raw.slice(from, amp) + (code >= 0 ? String.fromCodePoint(code) : NAMED[m[1]!]);
+    from = ENTITY.lastIndex;
   }
-  if (i < n) throw malformed('content after the root element', i);
-  if (rootName !== 'xml') throw new WechatXmlError('The document root must be <xml>');
-  if (typeof root !== 'object' || Array.isArray(root)) {
-    if (root === '') return Object.create(null) as XmlFields;
-    throw new WechatXmlError('<xml> must contain fields');
-  }
-  return root;
+  return out + raw.slice(from);
 }
 
 /** A field's text, or undefined when absent or not a plain value. */
