@@ -80,7 +80,13 @@ export function createInbox({
   const column = (property: keyof InboundRecord) => db.getMetadata(InboundRecordEntity).findColumnWithPropertyName(property)!;
   const dbTime = (property: 'receivedAt' | 'completedAt') => db.driver.preparePersistentValue(clock.now(), column(property)) as unknown;
   const INSERT = `INSERT ${mysql ? 'IGNORE' : 'OR IGNORE'} INTO wechat_inbound (dedupe_key, open_id, msg_type, event, msg_id, wechat_create_time, payload, status, claim_token, received_at) VALUES `;
-  const placeholders = (count: number, width: number) => Array.from({ length: count }, () => `(${Array.from({ length: width }, () => '?').join(', ')})`).join(', ');
+  const rowsOf = new Map<string, string>();
+  const placeholders = (count: number, width: number) => {
+    const key = `${count}x${width}`;
+    let text = rowsOf.get(key);
+    if (text === undefined) rowsOf.set(key, (text = Array.from({ length: count }, () => `(${Array.from({ length: width }, () => '?').join(', ')})`).join(', ')));
+    return text;
+  };
 
   const pooled = rawQuery(db);
   const pooledText = rawQuery(db, { prepared: false });
@@ -146,17 +152,19 @@ export function createInbox({
     }
   };
 
+  const updates = new Map<number, string>();
   const completeBatch = async (items: Completion[]): Promise<void[]> => {
-    const when = dbTime('completedAt');
-    const cases = (pick: (c: Completion) => unknown) => ({ sql: `CASE id ${items.map(() => 'WHEN ? THEN ?').join(' ')} END`, params: items.flatMap((c) => [c.id, pick(c)]) });
-    const status = cases((c) => c.status);
-    const reply = cases((c) => c.reply);
-    await pooled(`UPDATE wechat_inbound SET status = ${status.sql}, reply = ${reply.sql}, completed_at = ? WHERE id IN (${items.map(() => '?').join(', ')})`, [
-      ...status.params,
-      ...reply.params,
-      when,
-      ...items.map((c) => c.id),
-    ]);
+    let sql = updates.get(items.length);
+    if (sql === undefined) {
+      const cases = `CASE id ${items.map(() => 'WHEN ? THEN ?').join(' ')} END`;
+      updates.set(items.length, (sql = `UPDATE wechat_inbound SET status = ${cases}, reply = ${cases}, completed_at = ? WHERE id IN (${items.map(() => '?').join(', ')})`));
+    }
+    const params: unknown[] = [];
+    for (const c of items) params.push(c.id, c.status);
+    for (const c of items) params.push(c.id, c.reply);
+    params.push(dbTime('completedAt'));
+    for (const c of items) params.push(c.id);
+    await pooled(sql, params);
     return items.map(() => undefined);
   };
 

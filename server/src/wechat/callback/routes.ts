@@ -122,7 +122,7 @@ export function wechatCallbackRoutes({ config, clock, inbox, dispatcher, lateRep
 
     app.post(
       '/wechat',
-      { helmet: false, schema: { tags: ['wechat'], summary: 'Messages and events pushed by WeChat (XML, plaintext or AES)', querystring: PushQuery, body: Type.String({ maxLength: CALLBACK_BODY_LIMIT }) } },
+      { helmet: false, schema: { tags: ['wechat'], summary: 'Messages and events pushed by WeChat (XML, plaintext or AES)', querystring: PushQuery, body: Type.String() } },
       async (request, reply) => {
         const q = request.query;
         checkSignature(q);
