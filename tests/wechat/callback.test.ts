@@ -205,3 +205,35 @@ describeOnMysql('the /wechat callback on two instances', () => {
     expect(first.runs.length + other.runs.length).toBe(5);
   });
 });
+
+describe('the timeline hand-off', () => {
+  let t: TestApp;
+  const seen: string[] = [];
+  const sink = {
+    async onPush(push: WechatPush, manager: import('typeorm').EntityManager) {
+      // The sink writes in the transaction that records the push: both land, or neither.
+      await manager.query('SELECT COUNT(*) AS n FROM wechat_inbound WHERE open_id = ?', [push.openId]);
+      if (push.fields['Content'] === 'poison') throw new Error('the timeline refused this push');
+      seen.push(String(push.fields['Content'])); // outside the database: sees the rolled-back attempts too
+    },
+  };
+  beforeAll(async () => {
+    const dispatcher = createDispatcher();
+    dispatcher.onMessage('text', (push) => ({ type: 'text', content: `收到 ${String(push.fields['Content'])}` }));
+    t = await startTestApp({ env: { LOG_LEVEL: 'error' }, wechat: { dispatcher, sinks: [sink] } });
+  });
+  afterAll(() => t.close());
+
+  it('hands each push over once, in the transaction that records it; a push the sink refuses fails alone', async () => {
+    const pushes = ['one', 'two', 'poison', 'three'].map((c) => signPush(ACCOUNT, text(c, 'o-sink')));
+    const results = await Promise.all([...pushes, pushes[0]!].map((p) => post(t.app, p)));
+    expect(results.map((r) => r.statusCode)).toEqual([200, 200, 500, 200, 200]);
+    // A batch the sink failed is rolled back and its pushes handed over again one by one, each in its own
+    // transaction: what the sink wrote through the manager commits once, with the push's record.
+    expect(new Set(seen)).toEqual(new Set(['one', 'two', 'three']));
+    const recorded = await settledInbound<{ status: string; payload: string }>(t.db.dataSource, "SELECT status, payload FROM wechat_inbound WHERE open_id = 'o-sink'", []);
+    expect(recorded.map((r) => (JSON.parse(r.payload) as { Content: string }).Content).sort()).toEqual(['one', 'three', 'two']);
+    // WeChat retries the refused push later; it is a fresh push again, not a duplicate of a half-written one.
+    expect((await post(t.app, pushes[2]!)).statusCode).toBe(500);
+  });
+});

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EntitySchema, type DataSource, type EntityManager } from 'typeorm';
 import type { Clock } from '../../clock';
-import { createBatcher } from '../../db/batcher';
+import { createBatcher, ItemFailure } from '../../db/batcher';
 import { rawQuery } from '../../db/raw';
 import { dedupeKey, type InboundSink, type WechatPush } from './push';
 
@@ -142,13 +142,15 @@ export function createInbox({
     return claims;
   }
 
-  const claimBatch = async (pushes: WechatPush[]): Promise<Claim[]> => {
+  const claimBatch = async (pushes: WechatPush[]): Promise<(Claim | ItemFailure)[]> => {
     const run = (list: WechatPush[]) => (sinks.length > 0 ? db.transaction((m) => claimTogether(m, list)) : claimTogether(null, list));
     try {
       return await run(pushes);
     } catch (err) {
       if (pushes.length === 1) throw err;
-      return Promise.all(pushes.map(async (push) => (await run([push]))[0]!));
+      const one: (Claim | ItemFailure)[] = [];
+      for (const push of pushes) one.push(await run([push]).then(([c]) => c!, (e: unknown) => new ItemFailure(e)));
+      return one;
     }
   };
 
@@ -168,8 +170,9 @@ export function createInbox({
     return items.map(() => undefined);
   };
 
-  // At most 64 rows a statement: each batch size is its own prepared statement on each connection.
-  const claim = createBatcher(claimBatch, { maxBatch: MAX_BATCH, parallel: 4 });
+  // At most 64 rows a statement: each batch size is its own prepared statement on each connection. SQLite has
+  // one connection, which holds one transaction at a time.
+  const claim = createBatcher(claimBatch, { maxBatch: MAX_BATCH, parallel: mysql ? 4 : 1 });
 
   // Completions are written behind the reply: WeChat has its answer as soon as the handler has one, and the
   // record follows within one round trip, batched with the others. Until it lands, a retry on this instance
