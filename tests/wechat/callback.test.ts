@@ -220,7 +220,7 @@ describe('the timeline hand-off', () => {
   beforeAll(async () => {
     const dispatcher = createDispatcher();
     dispatcher.onMessage('text', (push) => ({ type: 'text', content: `收到 ${String(push.fields['Content'])}` }));
-    t = await startTestApp({ env: { LOG_LEVEL: 'error' }, wechat: { dispatcher, sinks: [sink] } });
+    t = await startTestApp({ wechat: { dispatcher, sinks: [sink] } });
   });
   afterAll(() => t.close());
 
