@@ -61,9 +61,8 @@ interface Completion {
 // checked by the database, so concurrent retries on any number of instances race safely. Claims and completions
 // are group-committed (db/batcher.ts): the pushes that arrive while one batch is being written are claimed
 // together with one INSERT IGNORE, and RETURNING (MariaDB) or the token the batch wrote tells which rows are
-// its own. A batch and
-// the timeline hand-off of its pushes commit in one transaction; if it fails, each push is retried alone so
-// one bad push cannot fail the others.
+// its own. A batch and the timeline hand-off of its pushes commit in one transaction; if it fails, each push is
+// retried alone so one bad push cannot fail the others.
 export function createInbox({
   db,
   clock,
