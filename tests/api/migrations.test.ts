@@ -7,7 +7,7 @@ import { createStaff, createStore } from '../support/app';
 import { createTestDatabase } from '../support/database';
 import { describeOnMysql, type TestEngine } from '../support/engine';
 
-const TABLES = ['audit_log', 'auto_reply_rule', 'brand', 'login_throttle', 'menu_draft', 'menu_version', 'product_model', 'staff', 'staff_session', 'store', 'wechat_credential', 'wechat_inbound'];
+const TABLES = ['audit_log', 'auto_reply_rule', 'brand', 'login_throttle', 'menu_draft', 'menu_version', 'product_model', 'staff', 'staff_session', 'store', 'wechat_credential', 'wechat_inbound', 'wechat_inbound_outcome'];
 
 async function tableNames(ds: DataSource): Promise<string[]> {
   const rows =

@@ -62,14 +62,14 @@ export async function createTestDatabase(options: { engine?: TestEngine; migrate
 }
 
 /**
- * The wechat_inbound rows of one sender once their completions have landed: the callback writes a push's outcome
+ * Rows about pushes once their outcomes have landed: the callback writes a push's outcome (wechat_inbound_outcome)
  * just after answering WeChat (see server/src/wechat/callback/inbox.ts), so a test reading right after its
- * request waits for that write, for up to 2 s.
+ * request waits, for up to 2 s, until every row's `status` (from a LEFT JOIN on the outcome) is there.
  */
-export async function settledInbound<T extends { status: string }>(db: DataSource, sql: string, params: unknown[]): Promise<T[]> {
+export async function settledInbound<T extends { status: string | null }>(db: DataSource, sql: string, params: unknown[]): Promise<T[]> {
   for (let i = 0; ; i++) {
     const rows = (await db.query(sql, params)) as T[];
-    if (i >= 40 || rows.every((r) => r.status !== 'processing')) return rows;
+    if (i >= 40 || rows.every((r) => r.status !== null)) return rows;
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -63,7 +63,7 @@ describe('the WeChat API client against the sandbox', () => {
       if (!custom) await new Promise((r) => setTimeout(r, 100));
     }
     expect(custom?.message).toEqual({ type: 'text', content: '久等了，这是结果' });
-    const [row] = (await t.db.dataSource.query('SELECT status FROM wechat_inbound WHERE open_id = ?', [openId])) as { status: string }[];
+    const [row] = (await t.db.dataSource.query('SELECT o.status FROM wechat_inbound i LEFT JOIN wechat_inbound_outcome o ON o.inbound_id = i.id WHERE i.open_id = ?', [openId])) as { status: string }[];
     expect(row).toBeDefined();
   }, 30_000);
 

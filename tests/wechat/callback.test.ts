@@ -54,7 +54,7 @@ describe('the /wechat callback', () => {
   afterAll(() => t.close());
 
   const rows = async (openId: string) =>
-    settledInbound<{ status: string; reply: string | null; msgId: string }>(t.db.dataSource, 'SELECT status, reply, msg_id AS msgId FROM wechat_inbound WHERE open_id = ? ORDER BY id', [openId]);
+    settledInbound<{ status: string; reply: string | null; msgId: string }>(t.db.dataSource, 'SELECT o.status, o.reply, i.msg_id AS msgId FROM wechat_inbound i LEFT JOIN wechat_inbound_outcome o ON o.inbound_id = i.id WHERE i.open_id = ? ORDER BY i.id', [openId]);
 
   it('answers URL verification with the echostr, and refuses a wrong or missing signature', async () => {
     const q = signPush(ACCOUNT, text('x')).query;
@@ -231,7 +231,7 @@ describe('the timeline hand-off', () => {
     // A batch the sink failed is rolled back and its pushes handed over again one by one, each in its own
     // transaction: what the sink wrote through the manager commits once, with the push's record.
     expect(new Set(seen)).toEqual(new Set(['one', 'two', 'three']));
-    const recorded = await settledInbound<{ status: string; payload: string }>(t.db.dataSource, "SELECT status, payload FROM wechat_inbound WHERE open_id = 'o-sink'", []);
+    const recorded = await settledInbound<{ status: string; payload: string }>(t.db.dataSource, "SELECT o.status, i.payload FROM wechat_inbound i LEFT JOIN wechat_inbound_outcome o ON o.inbound_id = i.id WHERE i.open_id = 'o-sink'", []);
     expect(recorded.map((r) => (JSON.parse(r.payload) as { Content: string }).Content).sort()).toEqual(['one', 'three', 'two']);
     // WeChat retries the refused push later; it is a fresh push again, not a duplicate of a half-written one.
     expect((await post(t.app, pushes[2]!)).statusCode).toBe(500);

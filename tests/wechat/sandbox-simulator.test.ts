@@ -56,7 +56,7 @@ describe('WeChat sandbox: the follower simulator', () => {
     return res.json() as { status: number; reply: FeedMessage | null };
   };
   const pushes = async (openId: string) =>
-    ((await settledInbound<{ status: string } & Record<string, unknown>>(t.db.dataSource, 'SELECT msg_type AS msgType, event, msg_id AS msgId, status, payload FROM wechat_inbound WHERE open_id = ? ORDER BY id', [openId])) as unknown as {
+    ((await settledInbound<{ status: string } & Record<string, unknown>>(t.db.dataSource, 'SELECT i.msg_type AS msgType, i.event, i.msg_id AS msgId, o.status, i.payload FROM wechat_inbound i LEFT JOIN wechat_inbound_outcome o ON o.inbound_id = i.id WHERE i.open_id = ? ORDER BY i.id', [openId])) as unknown as {
       msgType: string;
       event: string | null;
       msgId: string | null;

@@ -9,7 +9,7 @@ import { BrandEntity, ProductModelEntity, StoreEntity } from '../modules/catalog
 import { MenuDraftEntity, MenuVersionEntity } from '../modules/menus/entities';
 import { LoginThrottleEntity, StaffEntity, StaffSessionEntity } from '../modules/staff/entities';
 import { CredentialEntity } from '../wechat/api/credentials';
-import { InboundRecordEntity } from '../wechat/callback/inbox';
+import { InboundOutcomeEntity, InboundRecordEntity } from '../wechat/callback/inbox';
 import { SnakeNamingStrategy } from './naming';
 
 export const entities = [
@@ -21,6 +21,7 @@ export const entities = [
   LoginThrottleEntity,
   AuditRecordEntity,
   InboundRecordEntity,
+  InboundOutcomeEntity,
   CredentialEntity,
   MenuDraftEntity,
   MenuVersionEntity,

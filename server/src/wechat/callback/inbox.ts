@@ -5,7 +5,8 @@ import { createBatcher, ItemFailure } from '../../db/batcher';
 import { rawQuery } from '../../db/raw';
 import { dedupeKey, type InboundSink, type WechatPush } from './push';
 
-export type InboundStatus = 'processing' | 'replied' | 'no_reply' | 'deferred' | 'failed';
+/** How a push ended; a push without an outcome row is still being handled (or its process died doing so). */
+export type InboundStatus = 'replied' | 'no_reply' | 'deferred' | 'failed';
 
 export interface InboundRecord {
   id: string;
@@ -16,13 +17,17 @@ export interface InboundRecord {
   msgId: string | null;
   wechatCreateTime: string;
   payload: Record<string, unknown>;
-  status: InboundStatus;
-  /** The passive reply's plaintext XML, so a retry gets the same answer. */
-  reply: string | null;
   /** Written by the batch that inserted the row (see createInbox). */
   claimToken: string | null;
   receivedAt: Date;
-  completedAt: Date | null;
+}
+
+export interface InboundOutcome {
+  inboundId: string;
+  status: InboundStatus;
+  /** The passive reply's plaintext XML, so a retry gets the same answer. */
+  reply: string | null;
+  completedAt: Date;
 }
 
 const asString = { from: (v: unknown) => (v == null ? v : String(v)), to: (v: unknown) => v };
@@ -39,11 +44,19 @@ export const InboundRecordEntity = new EntitySchema<InboundRecord>({
     msgId: { type: 'varchar', length: 32, nullable: true },
     wechatCreateTime: { type: 'bigint', transformer: asString },
     payload: { type: 'simple-json' },
-    status: { type: 'varchar', length: 16 },
-    reply: { type: 'text', nullable: true },
     claimToken: { type: 'varchar', length: 24, nullable: true },
     receivedAt: { type: 'datetime', precision: 3 },
-    completedAt: { type: 'datetime', precision: 3, nullable: true },
+  },
+});
+
+export const InboundOutcomeEntity = new EntitySchema<InboundOutcome>({
+  name: 'WechatInboundOutcome',
+  tableName: 'wechat_inbound_outcome',
+  columns: {
+    inboundId: { type: 'bigint', primary: true, transformer: asString },
+    status: { type: 'varchar', length: 16 },
+    reply: { type: 'text', nullable: true },
+    completedAt: { type: 'datetime', precision: 3 },
   },
 });
 
@@ -53,11 +66,12 @@ export type Claim = { fresh: true; id: string } | { fresh: false; reply: string 
 
 interface Completion {
   id: string;
-  status: Exclude<InboundStatus, 'processing'>;
+  status: InboundStatus;
   reply: string | null;
 }
 
-// The record of every push, and the gate that lets exactly one delivery of it through: the unique dedupe key is
+// The record of every push (written once, never updated; how it ended goes to wechat_inbound_outcome), and the
+// gate that lets exactly one delivery of it through: the unique dedupe key is
 // checked by the database, so concurrent retries on any number of instances race safely. Claims and completions
 // are group-committed (db/batcher.ts): the pushes that arrive while one batch is being written are claimed
 // together with one INSERT IGNORE, and RETURNING (MariaDB) or the token the batch wrote tells which rows are
@@ -77,20 +91,21 @@ export function createInbox({
   // Hand-written SQL on this path: it runs for every push WeChat sends, and building it with TypeORM's query
   // builder cost more CPU than the rest of the callback together (npm run bench:callback).
   const mysql = db.options.type === 'mysql';
-  const column = (property: keyof InboundRecord) => db.getMetadata(InboundRecordEntity).findColumnWithPropertyName(property)!;
-  const dbTime = (property: 'receivedAt' | 'completedAt') => db.driver.preparePersistentValue(clock.now(), column(property)) as unknown;
-  const COLUMNS = 'dedupe_key, open_id, msg_type, event, msg_id, wechat_create_time, payload, status, claim_token, received_at';
+  const receivedAt = () => db.getMetadata(InboundRecordEntity).findColumnWithPropertyName('receivedAt')!;
+  const dbTime = () => db.driver.preparePersistentValue(clock.now(), receivedAt()) as unknown;
+  const COLUMNS = 'dedupe_key, open_id, msg_type, event, msg_id, wechat_create_time, payload, claim_token, received_at';
   const IGNORE = mysql ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
 
   // On MariaDB 10.6+ a whole batch is one JSON parameter unpacked by JSON_TABLE, and INSERT … RETURNING names the
   // rows it inserted: one statement text whatever the batch size, one round trip, and no per-value encoding in
   // the driver. Elsewhere (MySQL, older MariaDB, SQLite) the batch is a multi-row VALUES list, then a SELECT.
-  const BATCH_INSERT = `${IGNORE} INTO wechat_inbound (${COLUMNS}) SELECT j.k, j.o, j.t, j.e, j.m, j.c, j.p, 'processing', ?, ? FROM JSON_TABLE(?, '$[*]' COLUMNS (k VARCHAR(191) PATH '$[0]', o VARCHAR(64) PATH '$[1]', t VARCHAR(32) PATH '$[2]', e VARCHAR(64) PATH '$[3]', m VARCHAR(32) PATH '$[4]', c BIGINT PATH '$[5]', p MEDIUMTEXT PATH '$[6]')) j RETURNING id, dedupe_key`;
-  const BATCH_COMPLETE = `UPDATE wechat_inbound w JOIN JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT PATH '$[0]', s VARCHAR(16) PATH '$[1]', r MEDIUMTEXT PATH '$[2]')) j ON w.id = j.id SET w.status = j.s, w.reply = j.r, w.completed_at = ?`;
-  const valuesOf = new Map<number, string>();
-  const values = (count: number) => {
-    let text = valuesOf.get(count);
-    if (text === undefined) valuesOf.set(count, (text = Array.from({ length: count }, () => `(${Array.from({ length: 10 }, () => '?').join(', ')})`).join(', ')));
+  const BATCH_INSERT = `${IGNORE} INTO wechat_inbound (${COLUMNS}) SELECT j.k, j.o, j.t, j.e, j.m, j.c, j.p, ?, ? FROM JSON_TABLE(?, '$[*]' COLUMNS (k VARCHAR(191) PATH '$[0]', o VARCHAR(64) PATH '$[1]', t VARCHAR(32) PATH '$[2]', e VARCHAR(64) PATH '$[3]', m VARCHAR(32) PATH '$[4]', c BIGINT PATH '$[5]', p MEDIUMTEXT PATH '$[6]')) j RETURNING id, dedupe_key`;
+  const BATCH_COMPLETE = `INSERT INTO wechat_inbound_outcome (inbound_id, status, reply, completed_at) SELECT j.i, j.s, j.r, ? FROM JSON_TABLE(?, '$[*]' COLUMNS (i BIGINT PATH '$[0]', s VARCHAR(16) PATH '$[1]', r MEDIUMTEXT PATH '$[2]')) j`;
+  const valuesOf = new Map<string, string>();
+  const values = (count: number, width: number) => {
+    const key = `${count}x${width}`;
+    let text = valuesOf.get(key);
+    if (text === undefined) valuesOf.set(key, (text = Array.from({ length: count }, () => `(${Array.from({ length: width }, () => '?').join(', ')})`).join(', ')));
     return text;
   };
 
@@ -119,19 +134,19 @@ export function createInbox({
       const push = pushes[i]!;
       return [keys[i]!, push.openId, push.msgType.slice(0, 32), push.event?.slice(0, 64) ?? null, push.msgId ?? null, push.createTime, JSON.stringify(push.fields)];
     });
-    const now = dbTime('receivedAt');
+    const now = dbTime();
     const inserted = new Map<string, string>();
     const existing = new Map<string, string | null>();
     if (await useJsonBatches()) {
       const returned = await query<{ id: number | string; dedupe_key: string }[]>(BATCH_INSERT, [token, now, JSON.stringify(rows)]);
       for (const r of returned) inserted.set(r.dedupe_key, String(r.id));
     } else {
-      await query(`${IGNORE} INTO wechat_inbound (${COLUMNS}) VALUES ${values(rows.length)}`, rows.flatMap((r) => [...r, 'processing', token, now]));
+      await query(`${IGNORE} INTO wechat_inbound (${COLUMNS}) VALUES ${values(rows.length, 9)}`, rows.flatMap((r) => [...r, token, now]));
     }
     const unresolved = [...firstIndex.keys()].filter((key) => !inserted.has(key));
     if (unresolved.length > 0) {
       const stored = await rare<{ id: number | string; k: string; t: string | null; reply: string | null }[]>(
-        `SELECT id, dedupe_key AS k, claim_token AS t, reply FROM wechat_inbound WHERE dedupe_key IN (${unresolved.map(() => '?').join(', ')})`,
+        `SELECT i.id, i.dedupe_key AS k, i.claim_token AS t, o.reply FROM wechat_inbound i LEFT JOIN wechat_inbound_outcome o ON o.inbound_id = i.id WHERE i.dedupe_key IN (${unresolved.map(() => '?').join(', ')})`,
         unresolved,
       );
       for (const r of stored) (r.t === token ? inserted.set(r.k, String(r.id)) : existing.set(r.k, r.reply ?? pending.get(String(r.id))?.reply ?? null));
@@ -158,23 +173,13 @@ export function createInbox({
     }
   };
 
-  const updates = new Map<number, string>();
   const completeBatch = async (items: Completion[]): Promise<void[]> => {
     if (await useJsonBatches()) {
-      await pooled(BATCH_COMPLETE, [JSON.stringify(items.map((c) => [c.id, c.status, c.reply])), dbTime('completedAt')]);
-      return items.map(() => undefined);
+      await pooled(BATCH_COMPLETE, [dbTime(), JSON.stringify(items.map((c) => [c.id, c.status, c.reply]))]);
+    } else {
+      const now = dbTime();
+      await pooled(`INSERT INTO wechat_inbound_outcome (inbound_id, status, reply, completed_at) VALUES ${values(items.length, 4)}`, items.flatMap((c) => [c.id, c.status, c.reply, now]));
     }
-    let sql = updates.get(items.length);
-    if (sql === undefined) {
-      const cases = `CASE id ${items.map(() => 'WHEN ? THEN ?').join(' ')} END`;
-      updates.set(items.length, (sql = `UPDATE wechat_inbound SET status = ${cases}, reply = ${cases}, completed_at = ? WHERE id IN (${items.map(() => '?').join(', ')})`));
-    }
-    const params: unknown[] = [];
-    for (const c of items) params.push(c.id, c.status);
-    for (const c of items) params.push(c.id, c.reply);
-    params.push(dbTime('completedAt'));
-    for (const c of items) params.push(c.id);
-    await pooled(sql, params);
     return items.map(() => undefined);
   };
 
@@ -182,8 +187,8 @@ export function createInbox({
   // connection. SQLite has one connection, which holds one transaction at a time.
   const claim = createBatcher(claimBatch, { maxBatch: MAX_BATCH, parallel: mysql ? 4 : 1 });
 
-  // Completions are written behind the reply: WeChat has its answer as soon as the handler has one, and the
-  // record follows within one round trip, batched with the others. Until it lands, a retry on this instance
+  // Outcomes are written behind the reply: WeChat has its answer as soon as the handler has one, and the
+  // outcome row follows within one round trip, batched with the others. Until it lands, a retry on this instance
   // reads the reply from `pending`; WeChat's own retries come seconds later, long after it has landed.
   const writing = new Set<Promise<void>>();
   const write = createBatcher(completeBatch, { parallel: 1, maxBatch: MAX_BATCH });
