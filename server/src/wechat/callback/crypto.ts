@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomFillSync } from 'node:crypto';
 
 // WeChat's safe-mode message encryption (WECHAT.md 1.3): AES-256-CBC with the key Base64-decoded from the
 // 43-character EncodingAESKey, IV = its first 16 bytes, PKCS#7 padding to 32-byte blocks, and the plaintext
@@ -16,6 +16,34 @@ export class WechatCryptoError extends Error {
     super(`WeChat message decryption failed: ${reason}`);
     this.name = 'WechatCryptoError';
   }
+}
+
+// Random bytes come from a pool filled 4 KiB at a time: one system call per 256 replies instead of one each.
+const POOL = Buffer.alloc(4096);
+let poolOffset = POOL.length;
+export function randomFromPool(size: number): Buffer {
+  if (poolOffset + size > POOL.length) {
+    randomFillSync(POOL);
+    poolOffset = 0;
+  }
+  const out = Buffer.from(POOL.subarray(poolOffset, poolOffset + size));
+  poolOffset += size;
+  return out;
+}
+
+/** Strict Base64 (the standard alphabet, padding only at the end), checked without a regular expression. */
+function isBase64(text: string): boolean {
+  const n = text.length;
+  if (n === 0 || n % 4 !== 0) return false;
+  let end = n;
+  if (text.charCodeAt(end - 1) === 0x3d) end--;
+  if (text.charCodeAt(end - 1) === 0x3d) end--;
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
+    const ok = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f;
+    if (!ok) return false;
+  }
+  return true;
 }
 
 export function isEncodingAesKey(value: string): boolean {
@@ -58,7 +86,7 @@ export function createMessageCipher({ appId, encodingAesKeys }: { appId: string;
 
   return {
     decrypt(encrypted) {
-      if (encrypted.length === 0 || encrypted.length > MAX_ENCRYPTED_BASE64 || encrypted.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(encrypted)) {
+      if (encrypted.length > MAX_ENCRYPTED_BASE64 || !isBase64(encrypted)) {
         throw new WechatCryptoError('BAD_BASE64');
       }
       const data = Buffer.from(encrypted, 'base64');
@@ -74,7 +102,7 @@ export function createMessageCipher({ appId, encodingAesKeys }: { appId: string;
       throw first;
     },
 
-    encrypt(xml, keyIndex = 0, random = randomBytes(16)) {
+    encrypt(xml, keyIndex = 0, random = randomFromPool(16)) {
       const key = keys[keyIndex];
       if (!key) throw new Error(`No EncodingAESKey at index ${keyIndex}`);
       if (random.length !== 16) throw new Error('The random prefix is 16 bytes');

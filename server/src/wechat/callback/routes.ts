@@ -1,11 +1,10 @@
-import { randomInt } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyBaseLogger, FastifyReply } from 'fastify';
 import type { Clock } from '../../clock';
 import type { WechatConfig } from '../../config';
 import { AppError } from '../../errors';
-import { createMessageCipher, WechatCryptoError, type MessageCipher } from './crypto';
+import { createMessageCipher, randomFromPool, WechatCryptoError, type MessageCipher } from './crypto';
 import type { Dispatcher } from './dispatcher';
 import type { Inbox } from './inbox';
 import { InvalidPushError, toPush, type WechatPush } from './push';
@@ -73,7 +72,7 @@ export function wechatCallbackRoutes({ config, clock, inbox, dispatcher, lateRep
     if (!encrypted || !cipher) return sendXml(reply, plainXml);
     const encrypt = cipher.encrypt(plainXml, encrypted.keyIndex);
     const timestamp = Math.floor(clock.now().getTime() / 1000);
-    const nonce = String(randomInt(100_000_000, 1_000_000_000));
+    const nonce = String(100_000_000 + (randomFromPool(4).readUInt32BE(0) % 900_000_000));
     const msgSignature = sha1Signature([config.token, String(timestamp), nonce, encrypt]);
     return sendXml(reply, buildXml({ Encrypt: encrypt, MsgSignature: msgSignature, TimeStamp: timestamp, Nonce: nonce }));
   }
