@@ -233,6 +233,8 @@ describe('the timeline hand-off', () => {
     expect(new Set(seen)).toEqual(new Set(['one', 'two', 'three']));
     const recorded = await settledInbound<{ status: string; payload: string }>(t.db.dataSource, "SELECT o.status, i.payload FROM wechat_inbound i LEFT JOIN wechat_inbound_outcome o ON o.inbound_id = i.id WHERE i.open_id = 'o-sink'", []);
     expect(recorded.map((r) => (JSON.parse(r.payload) as { Content: string }).Content).sort()).toEqual(['one', 'three', 'two']);
+    // Each of them has its outcome, whatever the refused push's transaction did.
+    expect(recorded.map((r) => r.status)).toEqual(['replied', 'replied', 'replied']);
     // WeChat retries the refused push later; it is a fresh push again, not a duplicate of a half-written one.
     expect((await post(t.app, pushes[2]!)).statusCode).toBe(500);
   });

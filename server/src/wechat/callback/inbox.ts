@@ -161,8 +161,18 @@ export function createInbox({
     return claims;
   }
 
+  // SQLite's one connection would run an outcome write inside a claim's open transaction (and roll it back with
+  // it): there, the two take turns.
+  let turn: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(fn: () => Promise<T>): Promise<T> => {
+    if (mysql) return fn();
+    const next = turn.then(fn, fn);
+    turn = next.catch(() => undefined);
+    return next;
+  };
+
   const claimBatch = async (pushes: WechatPush[]): Promise<(Claim | ItemFailure)[]> => {
-    const run = (list: WechatPush[]) => (sinks.length > 0 ? db.transaction((m) => claimTogether(m, list)) : claimTogether(null, list));
+    const run = (list: WechatPush[]) => (sinks.length > 0 ? inTurn(() => db.transaction((m) => claimTogether(m, list))) : claimTogether(null, list));
     try {
       return await run(pushes);
     } catch (err) {
@@ -178,7 +188,7 @@ export function createInbox({
       await pooled(BATCH_COMPLETE, [dbTime(), JSON.stringify(items.map((c) => [c.id, c.status, c.reply]))]);
     } else {
       const now = dbTime();
-      await pooled(`INSERT INTO wechat_inbound_outcome (inbound_id, status, reply, completed_at) VALUES ${values(items.length, 4)}`, items.flatMap((c) => [c.id, c.status, c.reply, now]));
+      await inTurn(() => pooled(`INSERT INTO wechat_inbound_outcome (inbound_id, status, reply, completed_at) VALUES ${values(items.length, 4)}`, items.flatMap((c) => [c.id, c.status, c.reply, now])));
     }
     return items.map(() => undefined);
   };
