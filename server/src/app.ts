@@ -123,6 +123,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     const sandbox = createSandboxPlatform({
       wechat: config.wechat,
       clock,
+      // The account's 网页授权域名 is where Fanbase is served.
+      oauthHosts: [new URL(config.publicUrl).host],
       log: app.log,
       deliver: async ({ query, body }) => {
         const res = await app.inject({ method: 'POST', url: `/wechat?${new URLSearchParams(query).toString()}`, headers: { 'content-type': 'text/xml' }, payload: body });

@@ -16,7 +16,7 @@ describe('WeChat sandbox: web OAuth', () => {
 
   beforeAll(async () => {
     clock = new TestClock();
-    t = await startTestApp({ clock });
+    t = await startTestApp({ clock, env: { PUBLIC_URL: 'https://brand.example.cn' } });
     fan = (await t.app.inject({ method: 'POST', url: `${SANDBOX}/_sim/followers`, payload: { nickname: '小雨' } })).json();
   });
   afterAll(() => t.close());
@@ -37,6 +37,10 @@ describe('WeChat sandbox: web OAuth', () => {
     expect(wrongApp.headers['content-type']).toMatch(/^text\/html/);
     expect(wrongApp.body).toContain('appid 参数错误');
     expect((await authorize({ redirect_uri: 'javascript:alert(1)' })).body).toContain('redirect_uri 参数错误');
+    // Only the account's 网页授权域名 (here PUBLIC_URL's host): a code is never sent to another site.
+    const elsewhere = await authorize({ redirect_uri: 'https://attacker.example.com/steal' });
+    expect(elsewhere.statusCode).toBe(400);
+    expect(elsewhere.body).toContain('10003');
     expect((await authorize({ scope: 'snsapi_login' })).body).toContain('scope 参数错误');
   });
 

@@ -41,6 +41,8 @@ export interface SandboxContext {
   pusher: Pusher;
   /** Where the sandbox serves stand-in media (a member's photo): absolute, as WeChat's PicUrl is. */
   mediaBase: string;
+  /** The account's 网页授权域名: hosts a web-OAuth redirect_uri may point at; null accepts any (platform unit tests). */
+  oauthHosts: readonly string[] | null;
   /**
    * Registers a WeChat API endpoint: the global access_token checked first (unless `token: false`, for the
    * web-OAuth endpoints that take their own credentials), then a fault injected with failNext, then the handler;

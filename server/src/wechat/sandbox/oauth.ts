@@ -142,6 +142,10 @@ ${rows ? `<ul>${rows}</ul>` : '<p class="hint">沙箱里还没有粉丝。</p>'}
       } catch {
         return errorPage(reply, 'redirect_uri 参数错误（10003）');
       }
+      // WeChat redirects only to the account's configured 网页授权域名 (WECHAT.md 1.16, 10003).
+      if (ctx.oauthHosts && !ctx.oauthHosts.includes(redirectUri.host)) {
+        return errorPage(reply, `redirect_uri 域名与后台配置不一致（10003）：${redirectUri.host} 不是本公众号的网页授权域名`);
+      }
       if (q['response_type'] !== 'code') return errorPage(reply, 'response_type 参数错误');
       const scope = q['scope'];
       if (!SCOPES.includes(scope as Scope)) return errorPage(reply, 'scope 参数错误或没有 scope 权限（10005）');

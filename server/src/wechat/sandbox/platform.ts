@@ -27,9 +27,11 @@ export interface SandboxPlatformOptions {
   log?: SandboxLog;
   /** WeChat's quotas, lowered by tests. */
   limits?: Partial<SandboxLimits>;
+  /** The 网页授权域名 configured for the account (host or host:port); omitted, any host is accepted. */
+  oauthHosts?: readonly string[];
 }
 
-export function createSandboxPlatform({ wechat, clock, deliver, log, limits }: SandboxPlatformOptions) {
+export function createSandboxPlatform({ wechat, clock, deliver, log, limits, oauthHosts }: SandboxPlatformOptions) {
   const account = {
     appId: wechat.appId,
     appSecret: wechat.appSecret,
@@ -63,6 +65,7 @@ export function createSandboxPlatform({ wechat, clock, deliver, log, limits }: S
     state,
     pusher,
     mediaBase: `${(wechat.apiBase ?? '').replace(/\/+$/, '')}/_sim/media`,
+    oauthHosts: oauthHosts ?? null,
     api: createApiRegistrar({ tokens, takeInjected }),
   };
   const simulator = createSimulator(ctx, menu);
