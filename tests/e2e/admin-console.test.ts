@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { seedDemo, DEMO_PASSWORD } from '../../server/src/demo/seed';
 import { bearer, startTestApp, type TestApp } from '../support/app';
-import { ARTIFACTS, collectPageErrors, describeWithBrowser, launchBrowser } from './browser';
+import { ARTIFACTS, collectPageErrors, describeWithBrowser, launchBrowser, signInToAdmin } from './browser';
 
 describeWithBrowser('admin console in Chromium', () => {
   let t: TestApp;
@@ -71,15 +71,7 @@ describeWithBrowser('admin console in Chromium', () => {
     await page.close();
   });
 
-  async function signIn(username: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
-    const page = await newPage({ viewport });
-    await page.goto(`${base}/admin/login`);
-    await page.fill('[data-test=login-username]', username);
-    await page.fill('[data-test=login-password]', DEMO_PASSWORD);
-    await page.click('[data-test=login-submit]');
-    await page.waitForSelector('[data-test=admin-layout]');
-    return page;
-  }
+  const signIn = (username: string, viewport = { width: 1280, height: 800 }): Promise<Page> => signInToAdmin(browser, base, username, DEMO_PASSWORD, viewport);
 
   it('hides admin-only areas from a support agent, and ends the session when an admin disables the account', async () => {
     const page = await signIn('support');

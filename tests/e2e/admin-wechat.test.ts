@@ -4,7 +4,7 @@ import type { MenuState } from '@fanbase/shared/contracts/menus';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_PASSWORD, seedDemo } from '../../server/src/demo/seed';
 import { bearer, login, startTestApp, type TestApp } from '../support/app';
-import { ARTIFACTS, collectPageErrors, describeWithBrowser, launchBrowser } from './browser';
+import { ARTIFACTS, collectPageErrors, describeWithBrowser, launchBrowser, signInToAdmin } from './browser';
 
 // 23 Chinese characters: 69 bytes, over WeChat's 60-byte limit for a sub-button name.
 const LONG_NAME = '预约维修服务请点击这里进入预约页面填写相机型号';
@@ -39,16 +39,7 @@ describeWithBrowser('admin console: custom menu and auto-replies in Chromium', (
     await t?.close();
   });
 
-  async function signIn(username: string, viewport = { width: 1366, height: 768 }): Promise<Page> {
-    const page = await browser.newPage({ viewport });
-    page.setDefaultTimeout(10_000);
-    await page.goto(`${base}/admin/login`);
-    await page.fill('[data-test=login-username]', username);
-    await page.fill('[data-test=login-password]', DEMO_PASSWORD);
-    await page.click('[data-test=login-submit]');
-    await page.waitForSelector('[data-test=admin-layout]');
-    return page;
-  }
+  const signIn = (username: string, viewport = { width: 1366, height: 768 }): Promise<Page> => signInToAdmin(browser, base, username, DEMO_PASSWORD, viewport);
 
   const confirmBox = async (page: Page, text: string) => {
     await page.waitForSelector(`.el-message-box:visible >> text=${text}`);

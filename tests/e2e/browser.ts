@@ -28,3 +28,15 @@ export function collectPageErrors(page: Page): string[] {
   page.on('pageerror', (err) => errors.push(err.message));
   return errors;
 }
+
+/** A staff member signed in to the admin console, on a fresh page of `browser`. */
+export async function signInToAdmin(browser: Browser, base: string, username: string, password: string, viewport: { width: number; height: number }): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  page.setDefaultTimeout(10_000);
+  await page.goto(`${base}/admin/login`);
+  await page.fill('[data-test=login-username]', username);
+  await page.fill('[data-test=login-password]', password);
+  await page.click('[data-test=login-submit]');
+  await page.waitForSelector('[data-test=admin-layout]');
+  return page;
+}

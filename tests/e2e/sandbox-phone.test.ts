@@ -4,7 +4,7 @@ import type { MenuState } from '@fanbase/shared/contracts/menus';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_PASSWORD, seedDemo } from '../../server/src/demo/seed';
 import { bearer, login, startTestApp, type TestApp } from '../support/app';
-import { ARTIFACTS, collectPageErrors, describeWithBrowser, launchBrowser } from './browser';
+import { ARTIFACTS, collectPageErrors, describeWithBrowser, launchBrowser, signInToAdmin } from './browser';
 
 const KEYWORD = '沙箱口令';
 const KEYWORD_REPLY = '口令正确：这是沙箱手机收到的关键词回复。';
@@ -56,16 +56,7 @@ describeWithBrowser('sandbox phone in Chromium', () => {
     await t?.close();
   });
 
-  async function signIn(username: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
-    const page = await browser.newPage({ viewport });
-    page.setDefaultTimeout(10_000);
-    await page.goto(`${base}/admin/login`);
-    await page.fill('[data-test=login-username]', username);
-    await page.fill('[data-test=login-password]', DEMO_PASSWORD);
-    await page.click('[data-test=login-submit]');
-    await page.waitForSelector('[data-test=admin-layout]');
-    return page;
-  }
+  const signIn = (username: string, viewport = { width: 1280, height: 800 }): Promise<Page> => signInToAdmin(browser, base, username, DEMO_PASSWORD, viewport);
 
   const outgoing = (text: string) => `[data-test=sandbox-msg-out]:has-text("${text}")`;
   const systemLine = (text: string) => `[data-test=sandbox-system-line]:has-text("${text}")`;

@@ -44,10 +44,10 @@ export function createMenuService({ db, clock, audit, wechat }: { db: DataSource
   }
 
   async function state(m: EntityManager = db.manager): Promise<MenuState> {
-    await ensureDraft(m);
-    const draft = await m.findOneByOrFail(MenuDraftEntity, { id: DRAFT_ID });
     const history = await m.find(MenuVersionEntity, { order: { id: 'DESC' }, take: HISTORY });
     const published = history[0] ?? null;
+    // Before the first edit there is no draft row: the draft is what WeChat shows (a write creates the row).
+    const draft = (await m.findOneBy(MenuDraftEntity, { id: DRAFT_ID })) ?? { buttons: published?.buttons ?? [], updatedAt: null, updatedById: null, updatedByName: null };
     return {
       draft: {
         buttons: draft.buttons as MenuState['draft']['buttons'],

@@ -72,4 +72,3 @@ export const int = (v: unknown): number | undefined => {
   return undefined;
 };
 export const obj = (v: unknown): WechatBody | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as WechatBody) : undefined);
-export const utf8Bytes = (s: string) => Buffer.byteLength(s, 'utf8');

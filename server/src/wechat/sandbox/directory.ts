@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { utf8Bytes } from '@fanbase/shared/wechat-menu';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { fault, int, obj, str, utf8Bytes, type WechatQuery } from './api-http';
+import { fault, int, obj, str, type WechatQuery } from './api-http';
 import type { SandboxContext } from './context';
 import type { Follower, QrCode } from './state';
 

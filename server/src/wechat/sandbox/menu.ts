@@ -1,31 +1,23 @@
 import type { SandboxMenuButton } from '@fanbase/shared/contracts/sandbox';
-import type { MenuButtonType } from '@fanbase/shared/wechat-menu';
+import { MENU_LIMITS, MENU_TYPE_FIELDS, utf8Bytes, type MenuButtonType } from '@fanbase/shared/wechat-menu';
 import type { FastifyInstance } from 'fastify';
-import { fault, obj, str, utf8Bytes, type WechatBody } from './api-http';
+import { fault, obj, str, type WechatBody } from './api-http';
 import type { SandboxContext } from './context';
 
 // The custom menu (WECHAT.md 1.15): menu/create validated as WeChat does, with its errcodes; the published
 // menu is what the member's menu taps and VIEW events refer to.
 
-const LIMITS = { top: 3, sub: 5, topName: 16, subName: 60, key: 128, url: 1024 } as const;
-
-type Field = 'key' | 'url' | 'media_id' | 'article_id' | 'appid' | 'pagepath';
-
-// Each type's required fields; a miniprogram button's url is the page older clients open instead.
-const TYPE_FIELDS: Record<MenuButtonType, readonly Field[]> = {
-  click: ['key'],
-  view: ['url'],
-  scancode_push: ['key'],
-  scancode_waitmsg: ['key'],
-  pic_sysphoto: ['key'],
-  pic_photo_or_album: ['key'],
-  pic_weixin: ['key'],
-  location_select: ['key'],
-  media_id: ['media_id'],
-  article_id: ['article_id'],
-  article_view_limited: ['article_id'],
-  miniprogram: ['appid', 'pagepath', 'url'],
-};
+// The rules themselves (limits, each type's required fields) are WeChat's facts in shared/src/wechat-menu.ts;
+// what the sandbox adds is answering a break of them with WeChat's errcode.
+const LIMITS = {
+  top: MENU_LIMITS.topButtons,
+  sub: MENU_LIMITS.subButtons,
+  topName: MENU_LIMITS.topNameBytes,
+  subName: MENU_LIMITS.subNameBytes,
+  key: MENU_LIMITS.keyBytes,
+  url: MENU_LIMITS.urlBytes,
+} as const;
+const TYPE_FIELDS = MENU_TYPE_FIELDS;
 
 const isType = (t: string | undefined): t is MenuButtonType => t !== undefined && Object.hasOwn(TYPE_FIELDS, t);
 

@@ -1,6 +1,7 @@
 import type { SandboxMessageBody } from '@fanbase/shared/contracts/sandbox';
+import { utf8Bytes } from '@fanbase/shared/wechat-menu';
 import type { FastifyInstance } from 'fastify';
-import { fault, obj, str, utf8Bytes, type WechatBody } from './api-http';
+import { fault, obj, str, type WechatBody } from './api-http';
 import type { SandboxContext } from './context';
 import type { Follower } from './state';
 
